@@ -1,0 +1,49 @@
+"""Amounts in Moroccan dirhams, formatted the way each language writes them.
+
+Also registered as a template builtin: `{{ amount|mad }}`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+CENTS = Decimal("0.01")
+
+# (thousands separator, decimal mark, currency) per language.
+FORMATS = {
+    "ar": (".", ",", "درهم"),
+    "fr": ("\u00a0", ",", "MAD"),
+    "en": (",", ".", "MAD"),
+}
+
+
+def to_amount(value) -> Decimal:
+    """A Decimal rounded to centimes; floats are refused because they lose centimes."""
+    if isinstance(value, float):
+        raise TypeError("Amounts are Decimal, never float.")
+    return Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def format_mad(value, language: str | None = None) -> str:
+    thousands, decimal_mark, currency = FORMATS.get((language or get_language() or "ar")[:2], FORMATS["ar"])
+    amount = to_amount(value)
+    sign = "-" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{thousands.join(groups)}{decimal_mark}{cents}\u00a0{currency}"
+
+
+@register.filter(name="mad")
+def mad_filter(value) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return format_mad(value)
+    except (TypeError, InvalidOperation):
+        return ""

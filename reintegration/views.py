@@ -1,0 +1,36 @@
+"""Project-wide pages: the role-aware home page and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from accounts.scoping import visible_provinces
+
+
+def home(request):
+    """What this user can do next, according to their role and scope."""
+    return render(request, "home.html", {"provinces_in_scope": visible_provinces(request.user).count()})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: answers 503 when the database does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure means "not healthy"
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_not_required
+def admin_login(request):
+    """One log-in page for the whole site: the admin's own is replaced by ours."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/admin/"))
