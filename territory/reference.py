@@ -7,7 +7,7 @@ DATA = Path(__file__).resolve().parent / "data"
 KINDS = {"province": "province", "préfecture": "prefecture"}
 
 
-def load_reference(Region, Province):  # noqa: N803 - model classes, historical in migrations
+def load_reference(Region, Province):
     """Create or update the 12 regions and 75 provinces; safe to run again."""
     with open(DATA / "ma_regions.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
