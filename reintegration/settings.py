@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "territory",
     "accounts",
+    "beneficiaries",
 ]
 
 MIDDLEWARE = [

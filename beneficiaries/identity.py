@@ -1,0 +1,52 @@
+"""National identity card (CIN) and phone numbers: normalised before they are validated or stored."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits, as typed on Arabic keyboards.
+EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,7}")
+SEPARATORS = re.compile(r"[\s\-_.]+")
+# Moroccan national numbers have 9 digits after the leading 0: 5 landline, 6/7 mobile, 8 fixed/VoIP.
+MOROCCAN_NUMBER = re.compile(r"[5-8][0-9]{8}")
+
+
+def normalise_cin(raw: str) -> str:
+    """'  ab-١٢٣ ٤٥ ' → 'AB12345'. Does not validate."""
+    return SEPARATORS.sub("", (raw or "").translate(EASTERN_DIGITS)).upper()
+
+
+def validate_cin(cin: str) -> None:
+    if not CIN_PATTERN.fullmatch(cin):
+        raise ValidationError(
+            _("A CIN is one or two letters followed by 1 to 7 digits, e.g. AB123456."), code="invalid_cin"
+        )
+
+
+def mask_cin(cin: str) -> str:
+    """'AB123467' → 'AB****67': enough to tell two people apart on a list, not enough to impersonate."""
+    if not cin:
+        return ""
+    if len(cin) <= 4:
+        return cin[0] + "*" * (len(cin) - 1)
+    return cin[:2] + "*" * (len(cin) - 4) + cin[-2:]
+
+
+def normalise_phone(raw: str) -> str:
+    """'06 12-34 56 78', '+212 612345678', '00212612345678' → '+212612345678'.
+
+    Raises ValidationError for anything that cannot be a Moroccan mobile or landline.
+    """
+    digits = re.sub(r"[\s\-.()/]", "", (raw or "").translate(EASTERN_DIGITS))
+    for prefix in ("+212", "00212", "212", "0"):
+        if digits.startswith(prefix):
+            national = digits[len(prefix) :]
+            if MOROCCAN_NUMBER.fullmatch(national):
+                return f"+212{national}"
+            break
+    raise ValidationError(
+        _("Enter a Moroccan mobile or landline number, e.g. 06 12 34 56 78 or +212 5 37 00 00 00."),
+        code="invalid_phone",
+    )

@@ -1,0 +1,28 @@
+"""Who may do what with the registry. Shared by views and templates (templates get booleans).
+
+Scope is not decided here: every lookup goes through `Beneficiary.objects.visible_to(user)`,
+so a record outside the user's scope answers 404 before any of these is asked.
+"""
+
+from accounts.models import Role
+
+READERS = {Role.STAFF, Role.COORDINATOR, Role.ADMIN}
+WRITERS = {Role.STAFF, Role.ADMIN}
+
+
+def can_read_registry(user) -> bool:
+    """Officials see aggregates only, never a page with personal data."""
+    return user.is_authenticated and user.is_active and user.role in READERS
+
+
+def can_edit_registry(user) -> bool:
+    """Register, edit, import, record consent, change status: provincial staff and admins."""
+    return user.is_authenticated and user.is_active and user.role in WRITERS
+
+
+def can_reveal_cin(user) -> bool:
+    return can_edit_registry(user)
+
+
+def can_export(user) -> bool:
+    return can_read_registry(user)

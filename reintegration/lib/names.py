@@ -1,0 +1,56 @@
+"""Normalise personal names for search and duplicate detection, in Latin and Arabic script.
+
+Two keys are derived from a name:
+- `fold()`: lower-case, without accents, Arabic diacritics (tashkil, tatweel) or letter
+  variants (أ إ آ → ا, ة → ه, ى → ي). Used for substring search.
+- `skeleton()`: a consonant outline shared across scripts, so that "Mohamed", "Mohammed"
+  and "محمد" all give "mhmd". Vowels, long-vowel letters, hamza and ʿayn are dropped,
+  French and English spellings of one Arabic sound are merged, doubled letters collapse.
+"""
+
+import re
+import unicodedata
+
+ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+ARABIC_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+
+# Arabic letters to the Latin consonant used by the skeleton ("" drops the letter).
+ARABIC_TO_LATIN = str.maketrans(
+    {
+        "ا": "", "و": "", "ي": "", "ء": "", "ع": "", "ه": "h", "ح": "h", "ب": "b", "ت": "t",
+        "ث": "t", "ط": "t", "ج": "j", "خ": "x", "د": "d", "ذ": "d", "ض": "d", "ظ": "d",
+        "ر": "r", "ز": "z", "س": "s", "ص": "s", "ش": "c", "غ": "g", "ف": "f", "ق": "k",
+        "ك": "k", "ل": "l", "م": "m", "ن": "n", "ڤ": "v", "پ": "b", "گ": "g",
+    }
+)  # fmt: skip
+# Latin spellings of one Arabic sound, longest first: ch/sh → c (ش), kh → x (خ), ...
+LATIN_SOUNDS = [("dj", "j"), ("ch", "c"), ("sh", "c"), ("kh", "x"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("q", "k"), ("ou", "")]
+LATIN_VOWELS = re.compile("[aeiouyw]")
+NOT_A_LETTER = re.compile(r"[^\w]|[\d_]")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and variant-insensitive form of a name, words separated by one space."""
+    text = ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text or ""))
+    text = strip_accents(text.translate(ARABIC_VARIANTS)).lower()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+def skeleton(text: str) -> str:
+    """The consonant outline of a name, comparable across Latin and Arabic script."""
+    text = fold((text or "").replace("ة", ""))  # a final tā' marbūṭa is not written in Latin
+    for spelling, sound in LATIN_SOUNDS:
+        text = text.replace(spelling, sound)
+    text = NOT_A_LETTER.sub("", LATIN_VOWELS.sub("", text).translate(ARABIC_TO_LATIN))
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def person_key(first_name: str, last_name: str) -> str:
+    """One key per person, the same whichever order the two names were written in."""
+    parts = sorted(part for part in (skeleton(first_name), skeleton(last_name)) if part)
+    return "|".join(parts)
