@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reintegration.context_processors.navigation",
             ],
             "builtins": ["reintegration.lib.money"],
         },

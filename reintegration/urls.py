@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
+    path("beneficiaries/", include("beneficiaries.urls")),
 ]

@@ -9,11 +9,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from accounts.scoping import visible_provinces
+from beneficiaries.models import Beneficiary
 
 
 def home(request):
     """What this user can do next, according to their role and scope."""
-    return render(request, "home.html", {"provinces_in_scope": visible_provinces(request.user).count()})
+    user = request.user
+    return render(
+        request,
+        "home.html",
+        {
+            "provinces_in_scope": visible_provinces(user).count(),
+            "beneficiaries_in_scope": Beneficiary.objects.visible_to(user).count(),
+        },
+    )
 
 
 @login_not_required

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import factory
 
 from accounts.models import Role, User
@@ -26,3 +28,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.STAFF
     province = factory.LazyFunction(lambda: province("04.291"))
     password = factory.django.Password(TEST_PASSWORD)
+
+
+class BeneficiaryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "beneficiaries.Beneficiary"
+
+    cin = factory.Sequence(lambda n: f"ZT{100000 + n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    first_name_ar = ""
+    last_name_ar = ""
+    sex = "M"
+    date_of_birth = factory.Sequence(lambda n: date(1980, 1, 1) + timedelta(days=n * 11))
+    province = factory.LazyFunction(lambda: province("04.291"))
+    release_date = date(2024, 6, 1)
+    created_by = factory.LazyFunction(lambda: UserFactory(username="registrar"))

@@ -24,7 +24,17 @@ ARABIC_TO_LATIN = str.maketrans(
     }
 )  # fmt: skip
 # Latin spellings of one Arabic sound, longest first: ch/sh → c (ش), kh → x (خ), ...
-LATIN_SOUNDS = [("dj", "j"), ("ch", "c"), ("sh", "c"), ("kh", "x"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("q", "k"), ("ou", "")]
+LATIN_SOUNDS = [
+    ("dj", "j"),
+    ("ch", "c"),
+    ("sh", "c"),
+    ("kh", "x"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("q", "k"),
+    ("ou", ""),
+]
 LATIN_VOWELS = re.compile("[aeiouyw]")
 NOT_A_LETTER = re.compile(r"[^\w]|[\d_]")
 
@@ -43,11 +53,15 @@ def fold(text: str) -> str:
 
 def skeleton(text: str) -> str:
     """The consonant outline of a name, comparable across Latin and Arabic script."""
-    text = fold((text or "").replace("ة", ""))  # a final tā' marbūṭa is not written in Latin
+    return re.sub(r"(.)\1+", r"\1", "".join(word_outline(word) for word in fold(text).split()))
+
+
+def word_outline(word: str) -> str:
     for spelling, sound in LATIN_SOUNDS:
-        text = text.replace(spelling, sound)
-    text = NOT_A_LETTER.sub("", LATIN_VOWELS.sub("", text).translate(ARABIC_TO_LATIN))
-    return re.sub(r"(.)\1+", r"\1", text)
+        word = word.replace(spelling, sound)
+    outline = NOT_A_LETTER.sub("", LATIN_VOWELS.sub("", word).translate(ARABIC_TO_LATIN))
+    # A final h is often silent and written or not: Fatima/فاطمه, Abdellah/Abdella, طه/Taha.
+    return outline.removesuffix("h") if len(outline) > 1 else outline
 
 
 def person_key(first_name: str, last_name: str) -> str:

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; pass --force if you mean it.")
-        with transaction.atomic():
+        with transaction.atomic(), translation.override("en"):
             for config in apps.get_app_configs():
                 if (Path(config.path) / "demo.py").exists():
                     import_module(f"{config.name}.demo").load(self.stdout)

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from beneficiaries.models import AccessLog, Beneficiary, Consent
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "masked_cin", "date_of_birth", "province", "status"]
+    list_filter = ["status", "sex", "province__region", "referral_source"]
+    search_fields = ["cin", "first_name", "last_name", "first_name_ar", "last_name_ar"]
+    list_select_related = ["province"]
+    raw_id_fields = ["created_by", "duplicate_confirmed_by"]
+    readonly_fields = ["created_by", "created_at", "duplicate_confirmed_by", "duplicate_confirmed_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Consent)
+class ConsentAdmin(SimpleHistoryAdmin):
+    list_display = ["beneficiary", "purpose", "given_on", "withdrawn_on", "recorded_by"]
+    list_filter = ["purpose"]
+    raw_id_fields = ["beneficiary", "recorded_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(beneficiary__in=Beneficiary.objects.visible_to(request.user))
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read and filter only: the application never edits or deletes the access log."""
+
+    list_display = ["at", "user", "action", "beneficiary", "query", "row_count"]
+    list_filter = ["action", "at", "user"]
+    search_fields = ["user__username", "query"]
+    list_select_related = ["user", "beneficiary"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,246 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import visible_provinces
+from beneficiaries.identity import normalise_cin, normalise_phone, validate_cin
+from beneficiaries.models import (
+    MINIMUM_AGE_AT_RELEASE,
+    AgeBand,
+    Beneficiary,
+    Consent,
+    ExitReason,
+    ReferralSource,
+    Sex,
+    Status,
+    years_before,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BeneficiaryForm(forms.ModelForm):
+    """Registration and correction of a beneficiary. Normalises; the view decides what happens next."""
+
+    consent_given_on = forms.DateField(
+        label=_("consent to the programme given on"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("The date the person agreed to their data being processed for the programme."),
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I have checked: this is a different person"),
+        required=False,
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "cin",
+            "no_cin_reason",
+            "first_name",
+            "last_name",
+            "first_name_ar",
+            "last_name_ar",
+            "sex",
+            "date_of_birth",
+            "phone",
+            "address",
+            "province",
+            "commune",
+            "education",
+            "skills",
+            "detention_training",
+            "release_date",
+            "prison",
+            "support_centre",
+            "referral_source",
+            "dependants",
+            "notes",
+        ]
+        widgets = {
+            "date_of_birth": DATE_INPUT,
+            "release_date": DATE_INPUT,
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "skills": forms.Textarea(attrs={"rows": 2}),
+            "detention_training": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "cin": forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"dir": "ltr", "type": "tel"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.probable_duplicates = []
+        for name in ("cin", "phone"):
+            # People type spaces and dashes: the length is checked after normalisation.
+            self.fields[name].max_length = 30
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs["maxlength"] = 30
+        provinces = visible_provinces(user)
+        if user.province_id:
+            # Provincial staff register people of their own province only.
+            del self.fields["province"]
+        else:
+            self.fields["province"].queryset = provinces
+        if self.instance.pk:
+            del self.fields["consent_given_on"]
+
+    def clean_cin(self):
+        cin = normalise_cin(self.cleaned_data.get("cin") or "")
+        if not cin:
+            return None
+        validate_cin(cin)
+        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk).select_related("province")
+        existing = registered.first()
+        if existing:
+            # Name the province, never the person: they may be outside this user's scope.
+            raise ValidationError(
+                _(
+                    "This CIN is already registered in %(province)s. Contact the provincial "
+                    "social-action division of %(province)s before registering this person again."
+                ),
+                code="cin_taken",
+                params={"province": existing.province.name},
+            )
+        return cin
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean(self):
+        data = super().clean()
+        self._check_identity(data)
+        self._check_dates(data)
+        if not self.errors:
+            self._check_probable_duplicates(data)
+        return data
+
+    def _check_identity(self, data):
+        if not data.get("cin") and not data.get("no_cin_reason", "").strip() and "cin" not in self.errors:
+            self.add_error("no_cin_reason", _("Give the CIN, or explain why the person has none."))
+        latin = data.get("first_name", "").strip() and data.get("last_name", "").strip()
+        arabic = data.get("first_name_ar", "").strip() and data.get("last_name_ar", "").strip()
+        if not (latin or arabic):
+            self.add_error("first_name", _("Give the first and last name in Latin script, in Arabic script, or both."))
+
+    def _check_dates(self, data):
+        today = timezone.localdate()
+        born, released = data.get("date_of_birth"), data.get("release_date")
+        if born and born > today:
+            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        if released and released > today:
+            self.add_error("release_date", _("The release date cannot be in the future."))
+        if born and released and born > years_before(released, MINIMUM_AGE_AT_RELEASE):
+            self.add_error(
+                "date_of_birth",
+                _("The person must have been at least %(age)s years old at release.") % {"age": MINIMUM_AGE_AT_RELEASE},
+            )
+        consent = data.get("consent_given_on")
+        if consent and consent > today:
+            self.add_error("consent_given_on", _("The consent date cannot be in the future."))
+
+    def _check_probable_duplicates(self, data):
+        candidates = Beneficiary.objects.probable_duplicates(
+            date_of_birth=data.get("date_of_birth"),
+            names=[
+                (data.get("first_name", ""), data.get("last_name", "")),
+                (data.get("first_name_ar", ""), data.get("last_name_ar", "")),
+            ],
+            exclude_pk=self.instance.pk,
+        ).select_related("province")
+        self.probable_duplicates = list(candidates[:10])
+        if self.probable_duplicates and not data.get("confirm_not_duplicate"):
+            self.add_error(
+                "confirm_not_duplicate",
+                _(
+                    "Someone born the same day with a similar name is already registered. Check that this "
+                    "is a different person, then tick the box to confirm."
+                ),
+            )
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "given_on"]
+        widgets = {"given_on": DATE_INPUT}
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise ValidationError(_("The consent date cannot be in the future."))
+        return given_on
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"))
+    exit_reason = forms.ChoiceField(label=_("exit reason"), choices=ExitReason.choices, required=False)
+
+    def __init__(self, *args, beneficiary, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s, Status(s).label) for s in beneficiary.allowed_statuses()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.EXITED and not data.get("exit_reason"):
+            self.add_error("exit_reason", _("Choose why the person leaves the programme."))
+        return data
+
+
+SORTS = {
+    "name": ["last_name", "first_name", "last_name_ar", "first_name_ar", "pk"],
+    "-name": ["-last_name", "-first_name", "-last_name_ar", "-first_name_ar", "-pk"],
+    "birth": ["date_of_birth", "pk"],
+    "-birth": ["-date_of_birth", "-pk"],
+    "release": ["release_date", "pk"],
+    "-release": ["-release_date", "-pk"],
+    "registered": ["created_at", "pk"],
+    "-registered": ["-created_at", "-pk"],
+    "status": ["status", "last_name", "pk"],
+    "-status": ["-status", "last_name", "pk"],
+}
+
+
+class BeneficiaryFilterForm(forms.Form):
+    """The list's search box and filters; every value is optional and validated."""
+
+    q = forms.CharField(label=_("Name or CIN"), required=False, max_length=100)
+    province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
+    commune = forms.CharField(label=_("commune"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("status"), choices=[("", _("All"))] + Status.choices, required=False)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All"))] + Sex.choices, required=False)
+    age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All"))] + AgeBand.choices, required=False)
+    release_year = forms.IntegerField(label=_("release year"), required=False, min_value=1950, max_value=2100)
+    referral_source = forms.ChoiceField(
+        label=_("referral source"), choices=[("", _("All"))] + ReferralSource.choices, required=False
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = visible_provinces(user)
+        self.fields["province"].empty_label = _("All")
+
+    def filter(self, queryset):
+        """The queryset narrowed by the valid filters (invalid ones are shown as errors and ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        if data.get("province"):
+            queryset = queryset.filter(province=data["province"])
+        if data.get("commune"):
+            queryset = queryset.filter(commune__icontains=data["commune"])
+        for field in ("status", "sex", "referral_source"):
+            if data.get(field):
+                queryset = queryset.filter(**{field: data[field]})
+        if data.get("age_band"):
+            queryset = queryset.in_age_band(data["age_band"])
+        if data.get("release_year"):
+            queryset = queryset.filter(release_date__year=data["release_year"])
+        return queryset.order_by(*SORTS[data.get("sort") or "name"])

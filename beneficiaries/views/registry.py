@@ -1,0 +1,166 @@
+"""The registry screens: list, detail, register, edit, reveal the CIN, status and consent."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm
+from beneficiaries.models import AccessLog, Beneficiary, Consent
+from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
+
+PAGE_SIZE = 25
+
+
+def visible(request):
+    return Beneficiary.objects.visible_to(request.user)
+
+
+@role_required(can_read_registry)
+def beneficiary_list(request):
+    filters = BeneficiaryFilterForm(request.GET, user=request.user)
+    page = Paginator(filters.filter(visible(request).with_province()), PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "beneficiaries/list.html#results" if request.htmx else "beneficiaries/list.html"
+    return render(
+        request,
+        template,
+        {
+            "filters": filters,
+            "page": page,
+            "can_edit": can_edit_registry(request.user),
+            "can_export": can_export(request.user),
+        },
+    )
+
+
+@role_required(can_read_registry)
+def beneficiary_detail(request, pk):
+    beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
+    AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+    return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary))
+
+
+def detail_context(request, beneficiary, **overrides):
+    can_edit = can_edit_registry(request.user)
+    return {
+        "beneficiary": beneficiary,
+        "consents": beneficiary.consents.select_related("recorded_by"),
+        "timeline": timeline(beneficiary),
+        "can_edit": can_edit,
+        "can_reveal": can_reveal_cin(request.user),
+        "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,
+        "consent_form": ConsentForm() if can_edit else None,
+        **overrides,
+    }
+
+
+def timeline(beneficiary):
+    """Registration, status changes and consents, newest first. Projects and handovers join later."""
+    events = []
+    previous_status = None
+    for record in beneficiary.history.order_by("history_date", "history_id").select_related("history_user"):
+        if record.history_type == "+":
+            events.append((record.history_date, _("Registered"), record.history_user))
+        elif record.status != previous_status:
+            label = record.get_status_display()
+            if record.exit_reason:
+                label = f"{label} ({record.get_exit_reason_display()})"
+            events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
+        previous_status = record.status
+    for consent in beneficiary.consents.select_related("recorded_by"):
+        label = _("Consent recorded: %(purpose)s") % {"purpose": consent.get_purpose_display()}
+        events.append((consent.recorded_at, label, consent.recorded_by))
+    return sorted(events, key=lambda event: event[0], reverse=True)
+
+
+@require_POST
+@role_required(can_reveal_cin)
+def reveal_cin(request, pk):
+    beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
+    AccessLog.record(request.user, AccessLog.Action.REVEAL_CIN, beneficiary=beneficiary)
+    if request.htmx:
+        return render(request, "beneficiaries/detail.html#cin", {"beneficiary": beneficiary, "revealed": True})
+    return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary, revealed=True))
+
+
+@role_required(can_edit_registry)
+def beneficiary_create(request):
+    form = BeneficiaryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        beneficiary = save_beneficiary(form, request.user)
+        messages.success(request, _("%(name)s is registered.") % {"name": beneficiary.full_name})
+        return redirect(beneficiary)
+    return render(request, "beneficiaries/form.html", {"form": form})
+
+
+@role_required(can_edit_registry)
+def beneficiary_edit(request, pk):
+    beneficiary = get_object_or_404(visible(request), pk=pk)
+    form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        save_beneficiary(form, request.user)
+        messages.success(request, _("The changes are saved."))
+        return redirect(beneficiary)
+    return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": beneficiary})
+
+
+def save_beneficiary(form, user):
+    """Save the form's beneficiary, with who did it, the duplicate confirmation and the first consent."""
+    beneficiary = form.save(commit=False)
+    if beneficiary.pk is None:
+        beneficiary.created_by = user
+    if "province" not in form.fields and not beneficiary.province_id:
+        beneficiary.province_id = user.province_id
+    if form.probable_duplicates:
+        beneficiary.duplicate_confirmed_by = user
+        beneficiary.duplicate_confirmed_at = timezone.now()
+    beneficiary._history_user = user
+    with transaction.atomic():
+        beneficiary.save()
+        consent_on = form.cleaned_data.get("consent_given_on")
+        if consent_on:
+            Consent.objects.create(
+                beneficiary=beneficiary, purpose=Consent.Purpose.PROGRAMME, given_on=consent_on, recorded_by=user
+            )
+    return beneficiary
+
+
+@require_POST
+@role_required(can_edit_registry)
+def change_status(request, pk):
+    beneficiary = get_object_or_404(visible(request), pk=pk)
+    form = StatusForm(request.POST, beneficiary=beneficiary)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, error[0])
+        return redirect(beneficiary)
+    try:
+        beneficiary.move_to(form.cleaned_data["status"], by=request.user, exit_reason=form.cleaned_data["exit_reason"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The status is now: %(status)s.") % {"status": beneficiary.get_status_display()})
+    return redirect(beneficiary)
+
+
+@require_POST
+@role_required(can_edit_registry)
+def record_consent(request, pk):
+    beneficiary = get_object_or_404(visible(request), pk=pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        consent = form.save(commit=False)
+        consent.beneficiary = beneficiary
+        consent.recorded_by = request.user
+        consent._history_user = request.user
+        consent.save()
+        messages.success(request, _("The consent is recorded."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, error[0])
+    return redirect(beneficiary)

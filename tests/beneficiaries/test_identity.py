@@ -1,0 +1,81 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from beneficiaries.identity import mask_cin, normalise_cin, normalise_phone, validate_cin
+from reintegration.lib.names import fold, person_key, skeleton
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("AB123456", "AB123456"),
+        ("  ab 123 456 ", "AB123456"),
+        ("ab-123-456", "AB123456"),
+        ("AB١٢٣٤٥٦", "AB123456"),
+        ("j۴۵۶", "J456"),
+    ],
+)
+def test_cin_is_normalised_before_it_is_checked(typed, stored):
+    assert normalise_cin(typed) == stored
+    validate_cin(normalise_cin(typed))
+
+
+@pytest.mark.parametrize("typed", ["AB12345678", "123456", "ABC12345", "AB", "A-B", "É12345"])
+def test_impossible_cins_are_refused(typed):
+    with pytest.raises(ValidationError):
+        validate_cin(normalise_cin(typed))
+
+
+def test_cin_is_masked_to_its_ends():
+    assert mask_cin("AB123467") == "AB****67"
+    assert mask_cin("J4567") == "J4*67"
+    assert mask_cin("J45") == "J**"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["0612345678", "06 12 34 56 78", "06-12-34-56-78", "+212612345678", "00212 612 345 678", "٠٦١٢٣٤٥٦٧٨"],
+)
+def test_moroccan_mobile_numbers_become_international(typed):
+    assert normalise_phone(typed) == "+212612345678"
+
+
+def test_landlines_are_accepted():
+    assert normalise_phone("0537 12 34 56") == "+212537123456"
+
+
+@pytest.mark.parametrize("typed", ["12345", "0912345678", "+33612345678", "06123456789", "phone"])
+def test_numbers_that_cannot_be_moroccan_are_refused(typed):
+    with pytest.raises(ValidationError):
+        normalise_phone(typed)
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Mohamed", "Mohammed", "Mohammad", "محمد", "مُحَمَّد"],
+        ["Youssef", "Yousef", "يوسف"],
+        ["Fatima", "Fatema", "فاطمة", "فاطمه"],
+        ["Abdellah", "Abdallah", "عبد الله"],
+        ["Khadija", "Khadidja", "خديجة"],
+        ["El Idrissi", "Elidrissi", "الإدريسي", "الادريسي"],
+    ],
+)
+def test_one_name_has_one_outline_across_spellings_and_scripts(spellings):
+    assert len({skeleton(name) for name in spellings}) == 1, {name: skeleton(name) for name in spellings}
+
+
+def test_different_names_have_different_outlines():
+    assert skeleton("Mohamed") != skeleton("Ahmed")
+    assert skeleton("Karim") != skeleton("Rachid")
+
+
+def test_folding_ignores_case_accents_diacritics_and_letter_variants():
+    assert fold("  Hélène  BÉNANI ") == "helene benani"
+    assert fold("أَحْمَد") == fold("احمد")
+    assert fold("فاطمة") == fold("فاطمه")
+    assert fold("مصطفى") == fold("مصطفي")
+
+
+def test_person_key_ignores_the_order_of_first_and_last_name():
+    assert person_key("Mohamed", "Alaoui") == person_key("Alaoui", "Mohammed") == person_key("محمد", "العلوي")

@@ -1,0 +1,104 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from beneficiaries.models import AccessLog, Beneficiary, Consent, Status
+from tests.factories import BeneficiaryFactory, province
+
+
+def test_a_cin_is_unique_across_all_provinces(db):
+    BeneficiaryFactory(cin="AB123456", province=province("04.291"))
+    with pytest.raises(IntegrityError):
+        BeneficiaryFactory(cin="AB123456", province=province("06.141"))
+
+
+def test_several_people_without_cin_may_be_registered_with_a_reason(db):
+    BeneficiaryFactory(cin=None, no_cin_reason="Carte perdue, renouvellement en cours")
+    BeneficiaryFactory(cin=None, no_cin_reason="Jamais délivrée")
+    assert Beneficiary.objects.filter(cin__isnull=True).count() == 2
+
+
+def test_a_person_without_cin_needs_a_reason(db):
+    with pytest.raises(IntegrityError):
+        BeneficiaryFactory(cin=None, no_cin_reason="")
+
+
+def test_probable_duplicates_are_found_across_scripts_and_spellings(db):
+    born = date(1990, 5, 17)
+    existing = BeneficiaryFactory(first_name="Mohammed", last_name="El Idrissi", date_of_birth=born)
+    arabic_only = BeneficiaryFactory(
+        first_name="", last_name="", first_name_ar="يوسف", last_name_ar="العلوي", date_of_birth=born
+    )
+    found = Beneficiary.objects.probable_duplicates(date_of_birth=born, names=[("", ""), ("محمد", "الإدريسي")])
+    assert list(found) == [existing]
+    found = Beneficiary.objects.probable_duplicates(date_of_birth=born, names=[("Youssef", "Alaoui"), ("", "")])
+    assert list(found) == [arabic_only]
+
+
+def test_same_name_born_another_day_is_not_a_probable_duplicate(db):
+    BeneficiaryFactory(first_name="Mohamed", last_name="Alaoui", date_of_birth=date(1990, 5, 17))
+    found = Beneficiary.objects.probable_duplicates(date_of_birth=date(1990, 5, 18), names=[("Mohamed", "Alaoui")])
+    assert not found.exists()
+
+
+def test_status_moves_one_step_forward_and_history_keeps_who(db, khemisset_staff):
+    beneficiary = BeneficiaryFactory()
+    beneficiary.move_to(Status.ACCOMPANIED, by=khemisset_staff)
+    beneficiary.refresh_from_db()
+    assert beneficiary.status == Status.ACCOMPANIED
+    assert beneficiary.history.first().history_user == khemisset_staff
+    with pytest.raises(ValidationError):
+        beneficiary.move_to(Status.FUNDED, by=khemisset_staff)
+
+
+def test_exit_needs_a_reason_and_is_final(db, khemisset_staff):
+    beneficiary = BeneficiaryFactory()
+    with pytest.raises(ValidationError):
+        beneficiary.move_to(Status.EXITED, by=khemisset_staff)
+    beneficiary.move_to(Status.EXITED, by=khemisset_staff, exit_reason="moved_away")
+    assert beneficiary.allowed_statuses() == []
+
+
+def test_consent_to_the_programme_is_what_counts(db, khemisset_staff):
+    beneficiary = BeneficiaryFactory()
+    Consent.objects.create(
+        beneficiary=beneficiary,
+        purpose=Consent.Purpose.PUBLICITY,
+        given_on=date(2025, 1, 1),
+        recorded_by=khemisset_staff,
+    )
+    assert not beneficiary.has_consent()
+    Consent.objects.create(
+        beneficiary=beneficiary,
+        purpose=Consent.Purpose.PROGRAMME,
+        given_on=date(2025, 1, 1),
+        recorded_by=khemisset_staff,
+    )
+    assert beneficiary.has_consent()
+
+
+def test_the_access_log_cannot_be_edited_or_deleted(db, khemisset_staff):
+    entry = AccessLog.record(khemisset_staff, AccessLog.Action.VIEW, beneficiary=BeneficiaryFactory())
+    entry.action = AccessLog.Action.EXPORT
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AccessLog.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AccessLog.objects.update(action="export")
+    assert AccessLog.objects.get().action == AccessLog.Action.VIEW
+
+
+def test_changes_to_personal_data_are_kept_with_old_and_new_values(db, khemisset_staff):
+    beneficiary = BeneficiaryFactory(phone="+212612345678")
+    beneficiary.phone = "+212698765432"
+    beneficiary._history_user = khemisset_staff
+    beneficiary.save()
+    newest, previous = beneficiary.history.all()[:2]
+    delta = newest.diff_against(previous)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [("phone", "+212612345678", "+212698765432")]
+    assert newest.history_user == khemisset_staff
