@@ -180,7 +180,11 @@ class ConsentForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"))
-    exit_reason = forms.ChoiceField(label=_("exit reason"), choices=ExitReason.choices, required=False)
+    exit_reason = forms.ChoiceField(
+        label=_("exit reason"),
+        choices=[("", _("Only when leaving the programme"))] + ExitReason.choices,
+        required=False,
+    )
 
     def __init__(self, *args, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
