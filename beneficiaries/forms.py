@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from beneficiaries.models import (
     Status,
     years_before,
 )
+from reintegration.lib.names import fold
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -182,7 +184,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("new status"))
     exit_reason = forms.ChoiceField(
         label=_("exit reason"),
-        choices=[("", _("Only when leaving the programme"))] + ExitReason.choices,
+        choices=[("", _("Only when leaving the programme")), *ExitReason.choices],
         required=False,
     )
 
@@ -198,16 +200,16 @@ class StatusForm(forms.Form):
 
 
 SORTS = {
-    "name": ["last_name", "first_name", "last_name_ar", "first_name_ar", "pk"],
-    "-name": ["-last_name", "-first_name", "-last_name_ar", "-first_name_ar", "-pk"],
+    "name": ["sort_name", "pk"],
+    "-name": ["-sort_name", "-pk"],
     "birth": ["date_of_birth", "pk"],
     "-birth": ["-date_of_birth", "-pk"],
     "release": ["release_date", "pk"],
     "-release": ["-release_date", "-pk"],
     "registered": ["created_at", "pk"],
     "-registered": ["-created_at", "-pk"],
-    "status": ["status", "last_name", "pk"],
-    "-status": ["-status", "last_name", "pk"],
+    "status": ["status", "sort_name", "pk"],
+    "-status": ["-status", "sort_name", "pk"],
 }
 
 
@@ -217,12 +219,12 @@ class BeneficiaryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or CIN"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
     commune = forms.CharField(label=_("commune"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("status"), choices=[("", _("All"))] + Status.choices, required=False)
-    sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All"))] + Sex.choices, required=False)
-    age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All"))] + AgeBand.choices, required=False)
+    status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Status.choices], required=False)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All")), *Sex.choices], required=False)
+    age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All")), *AgeBand.choices], required=False)
     release_year = forms.IntegerField(label=_("release year"), required=False, min_value=1950, max_value=2100)
     referral_source = forms.ChoiceField(
-        label=_("referral source"), choices=[("", _("All"))] + ReferralSource.choices, required=False
+        label=_("referral source"), choices=[("", _("All")), *ReferralSource.choices], required=False
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
@@ -247,4 +249,22 @@ class BeneficiaryFilterForm(forms.Form):
             queryset = queryset.in_age_band(data["age_band"])
         if data.get("release_year"):
             queryset = queryset.filter(release_date__year=data["release_year"])
-        return queryset.order_by(*SORTS[data.get("sort") or "name"])
+        ordering = SORTS[data.get("sort") or "name"]
+        if data.get("q") and all(len(word) >= 3 for word in fold(data["q"]).split()):
+            ordering = matches_first(ordering)
+        return queryset.order_by(*ordering)
+
+
+def matches_first(ordering):
+    """The same order, written so that PostgreSQL finds the matches first, then sorts them.
+
+    Ordered by an indexed column, the planner walks that index and tests the search on every
+    row until a page is full: 61,520 rows and 290 ms for a rare name among 100,000 (make bench).
+    NULLS FIRST changes nothing on a NOT NULL column, but no plain B-tree index can serve it, so
+    the trigram index is used instead. Words under 3 letters have no trigrams: they keep the walk.
+    """
+    first, *rest = ordering
+    if Beneficiary._meta.get_field(first.removeprefix("-")).null:
+        return ordering  # NULLS FIRST/LAST would change where the empty values go
+    key = F(first[1:]).desc(nulls_last=True) if first.startswith("-") else F(first).asc(nulls_first=True)
+    return [key, *rest]

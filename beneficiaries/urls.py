@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries.views import export, registry
+from beneficiaries.views import export, imports, registry
 
 app_name = "beneficiaries"
 
@@ -14,5 +14,11 @@ urlpatterns = [
     path("<int:pk>/status/", registry.change_status, name="change_status"),
     path("<int:pk>/consent/", registry.record_consent, name="record_consent"),
     # --- import routes (owned by beneficiaries/views/imports.py) ---
+    path("import/", imports.import_upload, name="import_upload"),
+    path("import/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("import/<int:pk>/status/", imports.import_status, name="import_status"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("import/<int:pk>/errors.csv", imports.import_errors, name="import_errors"),
     # --- end of import routes ---
 ]

@@ -1,6 +1,7 @@
 """The filtered list as CSV or XLSX: Arabic intact in both, CIN masked unless the role may reveal it."""
 
 import csv
+from datetime import date
 from io import BytesIO, StringIO
 
 from django.http import Http404, HttpResponse
@@ -13,6 +14,7 @@ from accounts.decorators import role_required
 from beneficiaries.forms import BeneficiaryFilterForm
 from beneficiaries.models import AccessLog, Beneficiary
 from beneficiaries.permissions import can_export, can_reveal_cin
+from reintegration.lib.spreadsheets import spreadsheet_safe
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -74,9 +76,10 @@ def table(beneficiaries, *, reveal: bool):
 
 def to_csv(header, rows) -> bytes:
     # A BOM so that Excel opens the UTF-8 file with Arabic intact.
-    lines = [header, *([value.isoformat() if hasattr(value, "isoformat") else value for value in r] for r in rows)]
     buffer = StringIO()
-    csv.writer(buffer).writerows(lines)
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -86,7 +89,7 @@ def to_xlsx(header, rows) -> bytes:
     sheet.sheet_view.rightToLeft = get_language() == "ar"
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([value if isinstance(value, date) else spreadsheet_safe(value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -349,3 +349,21 @@ def test_export_never_includes_people_outside_the_scope(client_for, khemisset_st
     content = client_for(khemisset_staff).get(url("export", "csv")).content.decode()
     assert "Tazi" not in content
     assert client_for(khemisset_staff).get(url("export", "pdf")).status_code == 404
+
+
+def test_exports_never_turn_a_typed_name_into_a_live_formula(client_for, khemisset_staff):
+    BeneficiaryFactory(last_name='=HYPERLINK("http://x","clic")', first_name="Ali")
+    client = client_for(khemisset_staff)
+    content = client.get(url("export", "csv")).content.decode("utf-8")
+    assert "'=HYPERLINK" in content
+    sheet = load_workbook(io.BytesIO(client.get(url("export", "xlsx")).content)).active
+    assert sheet["B2"].data_type == "s"
+    assert sheet["B2"].value.startswith("'=")
+
+
+def test_people_named_only_in_arabic_are_sorted_by_their_arabic_name(client_for, khemisset_staff):
+    BeneficiaryFactory(last_name="Zemmouri", first_name="Ali")
+    BeneficiaryFactory(last_name="", first_name="", last_name_ar="العلوي", first_name_ar="كريم")
+    BeneficiaryFactory(last_name="Amrani", first_name="Sara")
+    order = [b.full_name for b in client_for(khemisset_staff).get(url("list")).context["page"].object_list]
+    assert order == ["Sara Amrani", "Ali Zemmouri", "كريم العلوي"]

@@ -5,9 +5,7 @@ from playwright.sync_api import expect
 from tests.factories import TEST_PASSWORD
 
 
-def test_staff_member_logs_in_in_arabic_switches_to_french_and_logs_out(
-    live_server, page, khemisset_staff, screenshot
-):
+def test_staff_member_logs_in_in_arabic_switches_to_french_and_logs_out(live_server, page, khemisset_staff, screenshot):
     page.goto(live_server.url)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", name="الدخول إلى إدماج")).to_be_visible()

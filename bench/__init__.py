@@ -1,0 +1,11 @@
+"""Benchmarks for Idmaj (`make bench`): timings are measured here, never asserted in tests.
+
+Runs in-process against its own PostgreSQL database (`idmaj_bench` by default, or
+`BENCH_DATABASE_URL`), so it never touches development data:
+
+- seed: 100,000 beneficiaries across the 75 provinces (skipped when already there);
+- the registry list page and its name/CIN search, for a national and a provincial user;
+- the spreadsheet import: dry run and commit of a generated 10,000-row CSV.
+
+Figures are printed as a table and written to `bench/results/latest.json`.
+"""

@@ -1,0 +1,125 @@
+"""The figures as a table for people and a few yes/no checks against the targets."""
+
+from django.db import connection
+
+from bench.measure import TARGET_MS, TARGET_ROWS_PER_SECOND, Result
+
+COLUMNS = [
+    ("scenario", "<", 52),
+    ("median ms", ">", 9),
+    ("p95 ms", ">", 8),
+    ("SQL ms", ">", 7),
+    ("queries", ">", 7),
+    ("rows", ">", 7),
+    ("rows/s", ">", 7),
+    ("target", "<", 28),
+    ("", "<", 4),
+]
+
+
+def cell(value, digits=1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(results: list[Result], checks: dict) -> str:
+    header = " ".join(f"{title:{align}{width}}" for title, align, width in COLUMNS)
+    lines = [header, "-" * len(header)]
+    group = None
+    for result in results:
+        if group is not None and result.group != group:
+            lines.append("")
+        group = result.group
+        verdict = {True: "ok", False: "MISS", None: "—"}[result.ok]
+        values = [
+            result.scenario,
+            cell(result.median_ms),
+            cell(result.p95_ms),
+            cell(result.sql_ms),
+            cell(result.queries) + ("*" if len(result.query_counts) > 1 else ""),
+            cell(result.rows),
+            cell(result.rows_per_second),
+            result.target,
+            verdict,
+        ]
+        cells = zip(values, COLUMNS, strict=True)
+        lines.append(" ".join(f"{value:{align}{width}}" for value, (_, align, width) in cells))
+    notes = [f"  {r.scenario}: {r.note}" for r in results if r.note]
+    if notes:
+        lines += ["", "Notes:", *notes]
+    lines += ["", "Checks:"]
+    lines += [f"  {'ok  ' if passed else 'MISS'} {name}: {detail}" for name, (passed, detail) in checks.items()]
+    lines.append(
+        "  (list/search: server time of client.get in-process over the timed requests, SQL ms = database time"
+        " per request; import: one run of the whole file, total ms and SQL ms)"
+    )
+    return "\n".join(lines)
+
+
+def checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
+    found = {}
+    pages = [r for r in results if r.group in ("list", "search")]
+    if pages:
+        # The count may differ by user (a provincial user's scope label loads their province) and
+        # drops by one when nothing matches (no page of rows to fetch); it must never grow with rows.
+        per_scope: dict[str, set[int]] = {}
+        for r in pages:
+            if r.rows:
+                per_scope.setdefault(r.scope, set()).update(r.query_counts)
+        found["constant queries"] = (
+            all(len(counts) == 1 for counts in per_scope.values()),
+            "per user, whatever the rows matched: "
+            + ", ".join(f"{scope} {'/'.join(map(str, sorted(c)))}" for scope, c in per_scope.items())
+            + " (one query less when nothing matches)",
+        )
+        later = [r for r in pages if r.group == "list" and "page 1" not in r.scenario]
+        found["page 1 = later page"] = (
+            bool(later) and all("DIFFERENT" not in r.note for r in later),
+            "; ".join(f"{r.scenario}: {r.note}" for r in later) or "no later page measured",
+        )
+        slow = [r for r in pages if r.median_ms is not None and r.median_ms > TARGET_MS]
+        found[f"list/search median ≤ {TARGET_MS:.0f} ms"] = (
+            not slow,
+            f"{len(pages) - len(slow)} of {len(pages)} scenarios within target"
+            + (f"; slowest: {max(slow, key=lambda r: r.median_ms).scenario}" if slow else ""),
+        )
+    imported = [r for r in results if r.group == "import" and r.rows_per_second is not None]
+    if imported:
+        found[f"import ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s"] = (
+            all(r.ok for r in imported),
+            ", ".join(f"{r.scenario.split(' · ')[0]}: {r.rows_per_second:,.0f} rows/s" for r in imported),
+        )
+    elif any(r.group == "import" for r in results):
+        found["import"] = (False, next(r.note for r in results if r.group == "import"))
+    return found
+
+
+def print_explains(results: list[Result]) -> None:
+    explained = [r for r in results if r.explain]
+    if not explained:
+        return
+    print("\nEXPLAIN (ANALYZE, BUFFERS) of the slowest queries of each scenario over target (or --explain):")
+    for result in explained:
+        print(f"\n=== {result.scenario} (median {result.median_ms} ms, SQL {result.sql_ms} ms)")
+        for plan in result.explain:
+            print(plan)
+            print()
+
+
+def describe_database() -> dict:
+    """Which database was measured, without credentials."""
+    settings = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return {
+        "host": settings.get("HOST"),
+        "port": settings.get("PORT"),
+        "name": settings.get("NAME"),
+        "version": version,
+    }

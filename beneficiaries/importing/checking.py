@@ -1,0 +1,210 @@
+"""The dry run: every row checked against the file and the registry, without writing anything.
+
+Queries go by chunks of rows (existing CINs with `cin__in`, duplicate candidates with
+`date_of_birth__in`), never one per row: a 10,000-row file costs a few dozen queries.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from beneficiaries.importing.messages import problem
+from beneficiaries.importing.rows import RowChecker
+from beneficiaries.models import Beneficiary
+from reintegration.lib.names import person_key
+from territory.models import Province
+
+CHUNK = 500
+NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
+CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
+
+
+@dataclass
+class RowResult:
+    number: int
+    values: dict
+    action: str = NEW
+    existing: Beneficiary | None = None
+    changed: list[str] = field(default_factory=list)
+    probable_duplicate: bool = False
+
+
+@dataclass
+class Plan:
+    province: Province
+    results: list[RowResult]
+    problems: list[dict]
+    warnings: list[dict]
+    unknown_columns: list[dict]
+
+    def rows(self, *actions) -> list[RowResult]:
+        return [result for result in self.results if result.action in actions]
+
+    @property
+    def counts(self) -> dict:
+        counts = dict.fromkeys((NEW, UPDATED, UNCHANGED, INVALID), 0)
+        for result in self.results:
+            counts[result.action] += 1
+        return counts
+
+    def report(self) -> dict:
+        return {
+            "counts": self.counts,
+            "problems": self.problems,
+            "warnings": self.warnings,
+            "unknown_columns": self.unknown_columns,
+            "invalid_rows": [r.number for r in self.results if r.action == INVALID],
+            "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
+        }
+
+
+def build_plan(table, province, *, progress=None) -> Plan:
+    """Check every row of `table` for import into `province`. `progress(rows_done)` is called per chunk."""
+    checker = RowChecker(table.header, today=timezone.localdate())
+    results, problems = [], []
+    for number, cells in table.rows:
+        values, row_problems = checker.check(number, {name: table.cell(cells, name) for name in table.header.fields})
+        results.append(RowResult(number, values, INVALID if row_problems else NEW))
+        problems += row_problems
+    problems += flag_repeats_in_file(results, table.header.titles)
+    matcher = RegistryMatcher(province, table.header.titles)
+    for start in range(0, len(results), CHUNK):
+        chunk = results[start : start + CHUNK]
+        problems += matcher.match(chunk)
+        if progress:
+            progress(start + len(chunk))
+    problems.sort(key=lambda p: p["row"])
+    return Plan(province, results, problems, matcher.warnings, table.header.unknown)
+
+
+def person_keys(values: dict) -> set[str]:
+    keys = {
+        person_key(values.get("first_name", ""), values.get("last_name", "")),
+        person_key(values.get("first_name_ar", ""), values.get("last_name_ar", "")),
+    }
+    return keys - {""}
+
+
+def flag_repeats_in_file(results, titles) -> list[dict]:
+    """The same CIN twice, or the same person without a CIN twice: every occurrence is invalid."""
+    by_identity = defaultdict(list)
+    for result in results:
+        values = result.values
+        if values.get("cin"):
+            by_identity["cin", values["cin"]].append(result)
+        elif values.get("no_cin_reason") and values.get("date_of_birth"):
+            for key in person_keys(values):
+                by_identity["person", values["date_of_birth"], key].append(result)
+    problems, flagged = [], set()
+    for identity, repeated in by_identity.items():
+        numbers = sorted({r.number for r in repeated})
+        if len(numbers) < 2:
+            continue
+        code, column = ("cin_twice", "cin") if identity[0] == "cin" else ("person_twice", "first_name")
+        for result in repeated:
+            if (result.number, code) not in flagged:
+                flagged.add((result.number, code))
+                result.action = INVALID
+                rows = ", ".join(map(str, numbers))
+                problems.append(problem(code, row=result.number, column=titles.get(column, column), rows=rows))
+    return problems
+
+
+class RegistryMatcher:
+    """Finds, per chunk, who each row is in the registry: the same CIN, the same person without a CIN, or nobody."""
+
+    def __init__(self, province, titles):
+        self.province = province
+        self.titles = titles
+        self.province_codes = dict(Province.objects.values_list("pk", "code"))
+        self.warnings = []
+        self.seen = {}  # (date of birth, person key) → first row number, for duplicates inside the file
+
+    def match(self, chunk: list[RowResult]) -> list[dict]:
+        problems = []
+        valid = [r for r in chunk if r.action != INVALID]
+        cins = [r.values["cin"] for r in valid if "cin" in r.values]
+        by_cin = {person.cin: person for person in Beneficiary.objects.filter(cin__in=cins)} if cins else {}
+        without_registered_cin = [r for r in valid if r.values.get("cin") not in by_cin]
+        candidates = self.candidates({r.values["date_of_birth"] for r in without_registered_cin})
+        same_person = self.same_person_without_cin(valid, candidates)
+        for result in valid:
+            existing = by_cin.get(result.values.get("cin")) or same_person.get(result.number)
+            if result.number in same_person and existing is None:
+                result.action = INVALID
+                problems.append(self.row_problem(result, "first_name", "ambiguous_match"))
+            elif existing and existing.province_id != self.province.pk:
+                result.action = INVALID
+                code = self.province_codes[existing.province_id]
+                problems.append(self.row_problem(result, "cin", "cin_taken", province=code))
+            elif existing:
+                result.existing = existing
+                result.changed = [name for name, value in result.values.items() if getattr(existing, name) != value]
+                result.action = UPDATED if result.changed else UNCHANGED
+            else:
+                self.warn_probable_duplicates(result, candidates)
+        return problems
+
+    def row_problem(self, result, field, code, **params):
+        return problem(code, row=result.number, column=self.titles.get(field, field), **params)
+
+    def candidates(self, dates) -> dict:
+        """Registered people born on these dates, anywhere in the country: date → [dict of CANDIDATE_FIELDS]."""
+        found = defaultdict(list)
+        if dates:
+            for person in Beneficiary.objects.filter(date_of_birth__in=dates).values(
+                *CANDIDATE_FIELDS, "date_of_birth"
+            ):
+                found[person["date_of_birth"]].append(person)
+        return found
+
+    def same_person_without_cin(self, results, candidates) -> dict:
+        """Row number → the registered person without a CIN in this province with this name and birth date.
+
+        None when several match: the row cannot say which one it updates.
+        """
+        matches = {}
+        for result in results:
+            if result.values.get("cin"):
+                continue
+            keys = person_keys(result.values)
+            found = [
+                person["pk"]
+                for person in candidates.get(result.values["date_of_birth"], [])
+                if person["cin"] is None
+                and person["province_id"] == self.province.pk
+                and (person["person_key"] in keys or person["person_key_ar"] in keys)
+            ]
+            if found:
+                matches[result.number] = found[0] if len(found) == 1 else None
+        people = Beneficiary.objects.in_bulk([pk for pk in matches.values() if pk])
+        return {number: people.get(pk) if pk else None for number, pk in matches.items()}
+
+    def warn_probable_duplicates(self, result, candidates):
+        """A new row whose birth date and name outline match someone: warned, imported once confirmed.
+
+        The warning names the province, not the person: they may be outside the importer's scope.
+        """
+        keys, born, name = person_keys(result.values), result.values["date_of_birth"], file_name(result.values)
+        for person in candidates.get(born, []):
+            if person["person_key"] in keys or person["person_key_ar"] in keys:
+                result.probable_duplicate = True
+                code = self.province_codes[person["province_id"]]
+                self.warnings.append(
+                    self.row_problem(result, "first_name", "probable_duplicate", province=code, name=name)
+                )
+                break
+        for key in sorted(keys):
+            first = self.seen.setdefault((born, key), result.number)
+            if first != result.number:
+                result.probable_duplicate = True
+                warning = self.row_problem(result, "first_name", "probable_duplicate_in_file", other=first, name=name)
+                self.warnings.append(warning)
+                break
+
+
+def file_name(values: dict) -> str:
+    """The name as the file gives it, to recognise the row in the preview."""
+    parts = (values.get(name, "") for name in ("first_name", "last_name", "first_name_ar", "last_name_ar"))
+    return " ".join(part for part in parts if part)

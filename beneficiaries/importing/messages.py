@@ -1,0 +1,118 @@
+"""What an import has to say, as codes with parameters, rendered in the reader's language.
+
+A report is stored once (JSON on the ImportJob) and read later by people working in Arabic,
+French or English, so it holds `{"code": ..., "params": {...}}`, never a translated sentence.
+Where the registration form already says the same thing, the very same English text is used,
+so one catalog entry serves both.
+"""
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from territory.models import Province
+
+MAX_MEGABYTES = 5
+MAX_ROWS = 20_000
+
+MESSAGES = {
+    # The file as a whole: it is refused and nothing is created.
+    "bad_type": _("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."),
+    "too_large": _(
+        "The file is larger than %(megabytes)s MB. An import takes at most %(megabytes)s MB and "
+        "%(rows)s rows: split the file and import each part."
+    ),
+    "too_many_rows": _(
+        "The file has more than %(rows)s rows. An import takes at most %(megabytes)s MB and %(rows)s rows: "
+        "split the file and import each part."
+    ),
+    "empty": _("The file is empty: it needs a first row naming the columns, then one row per person."),
+    "not_utf8": _(
+        "This CSV file is not encoded in UTF-8, so Arabic and accented letters would be garbled. "
+        "In Excel, use “Save as” and choose “CSV UTF-8 (comma delimited)”."
+    ),
+    "bad_csv": _("The CSV file is malformed near row %(number)s: check the quotes in that row."),
+    "bad_xlsx": _("The file could not be opened as an Excel workbook (.xlsx)."),
+    "several_sheets": _(
+        "The workbook has %(count)s sheets. Keep only the sheet with the people to import, then upload it again."
+    ),
+    "formulas": _(
+        "The workbook contains formulas (the first one in cell %(cell)s). Replace them by their values "
+        "(copy, then “Paste values”) and upload it again."
+    ),
+    "missing_columns": _(
+        "Required columns are missing: %(columns)s. The first row must name the columns; "
+        "the accepted names are listed on the import page."
+    ),
+    "missing_cin_column": _("The file needs a column cin, or no_cin_reason for people who have no CIN."),
+    "missing_name_columns": _(
+        "The file needs the name columns first_name and last_name, or first_name_ar and last_name_ar."
+    ),
+    "duplicate_column": _("The columns “%(first)s” and “%(second)s” mean the same thing: keep only one."),
+    "file_missing": _("The uploaded file is no longer available: upload it again."),
+    # One cell or one row: the row is invalid.
+    "required": _("This field is required."),
+    "too_long": _("At most %(limit)s characters."),
+    "invalid_cin": _("A CIN is one or two letters followed by 1 to 7 digits, e.g. AB123456."),
+    "cin_or_reason": _("Give the CIN, or explain why the person has none."),
+    "names_required": _("Give the first and last name in Latin script, in Arabic script, or both."),
+    "bad_sex": _("Write M for a man (H or ذ are accepted too) and F for a woman (أ is accepted too)."),
+    "bad_date": _("“%(value)s” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd."),
+    "birth_in_future": _("The date of birth cannot be in the future."),
+    "release_in_future": _("The release date cannot be in the future."),
+    "too_young_at_release": _("The person must have been at least %(age)s years old at release."),
+    "invalid_phone": _("Enter a Moroccan mobile or landline number, e.g. 06 12 34 56 78 or +212 5 37 00 00 00."),
+    "bad_referral": _("“%(value)s” is not a referral source. Use one of: %(choices)s."),
+    "cin_twice": _("This CIN appears more than once in the file (rows %(rows)s)."),
+    "person_twice": _(
+        "This person, without a CIN, appears more than once in the file with the same name and "
+        "date of birth (rows %(rows)s)."
+    ),
+    "cin_taken": _(
+        "This CIN is already registered in %(province)s. Contact the provincial "
+        "social-action division of %(province)s before registering this person again."
+    ),
+    "ambiguous_match": _(
+        "Several people without a CIN registered in this province have this name and date of birth: "
+        "update this person by hand."
+    ),
+    # Warnings: the row is imported once the user confirms.
+    "probable_duplicate": _("Someone born the same day with a similar name is already registered in %(province)s."),
+    "probable_duplicate_in_file": _("Someone born the same day with a similar name is on row %(other)s of this file."),
+    # The job.
+    "changed_since_preview": _(
+        "The registry changed since the check: look at the rows again, then confirm. Nothing was written."
+    ),
+    "conflict": _(
+        "Someone registered one of these people while the import was running. Nothing was written: "
+        "check the file again."
+    ),
+    "unexpected": _("The import stopped because of an unexpected error. Nothing was written."),
+}
+
+
+def problem(code: str, *, row: int | None = None, column: str = "", **params) -> dict:
+    """A JSON-ready problem: row as numbered in the spreadsheet (the header is row 1)."""
+    assert code in MESSAGES, code
+    return {"row": row, "column": column, "code": code, "params": params}
+
+
+def render_message(code: str, params: dict | None = None, provinces: dict | None = None) -> str:
+    """The message in the active language. Province codes become the province's name."""
+    params = dict(params or {})
+    if "province" in params:
+        provinces = provinces if provinces is not None else province_names()
+        params["province"] = provinces.get(params["province"], params["province"])
+    for key in ("rows", "megabytes"):
+        if isinstance(params.get(key), int):
+            params[key] = number_format(params[key], force_grouping=True)
+    return str(MESSAGES[code]) % params if params else str(MESSAGES[code])
+
+
+def province_names() -> dict[str, str]:
+    return {p.code: p.name for p in Province.objects.only("code", "name_fr", "name_ar")}
+
+
+def render_all(problems: list[dict]) -> list[dict]:
+    """Each problem with its `message`, rendered now; one query for the province names."""
+    provinces = province_names() if any("province" in p["params"] for p in problems) else {}
+    return [{**p, "message": render_message(p["code"], p["params"], provinces)} for p in problems]

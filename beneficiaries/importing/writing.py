@@ -1,0 +1,86 @@
+"""The commit: every new and changed row of a checked plan in one transaction, with its history.
+
+Bulk writes skip `Beneficiary.save()` and simple-history's signals, so the derived name keys are
+computed here and the history rows are written by the `*_with_history` helpers.
+"""
+
+import csv
+import io
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from beneficiaries.importing.checking import INVALID, NEW, UPDATED
+from beneficiaries.importing.messages import render_all
+from beneficiaries.models import NAME_KEYS, Beneficiary
+from reintegration.lib.spreadsheets import spreadsheet_safe
+
+BATCH = 500
+
+
+class ImportRefused(Exception):
+    """The plan has invalid rows and the user did not choose to import only the valid ones."""
+
+
+def write_plan(plan, *, by, skip_invalid=False, reason="spreadsheet import") -> dict:
+    """All of the plan's new and changed rows, or nothing (any database error rolls everything back)."""
+    if plan.counts[INVALID] and not skip_invalid:
+        raise ImportRefused
+    now = timezone.now()
+    created = [new_beneficiary(result, plan.province, by, now) for result in plan.rows(NEW)]
+    # bulk_update builds one CASE per column and row, so each group of rows updates only the
+    # columns it changes (typically one corrected column): several times faster than all of them.
+    updates = defaultdict(list)
+    for result in plan.rows(UPDATED):
+        beneficiary, fields = apply_changes(result, now)
+        updates[fields].append(beneficiary)
+    history = {"default_user": by, "default_date": now, "default_change_reason": reason}
+    with transaction.atomic():
+        if created:
+            bulk_create_with_history(created, Beneficiary, batch_size=BATCH, **history)
+        for fields, updated in updates.items():
+            bulk_update_with_history(updated, Beneficiary, list(fields), batch_size=BATCH, **history)
+    return plan.counts
+
+
+def new_beneficiary(result, province, by, now) -> Beneficiary:
+    beneficiary = Beneficiary(province=province, created_by=by, **result.values)
+    if result.probable_duplicate:
+        # The preview listed this row as a probable duplicate; confirming the import confirmed it.
+        beneficiary.duplicate_confirmed_by, beneficiary.duplicate_confirmed_at = by, now
+    beneficiary.refresh_name_keys()
+    return beneficiary
+
+
+def apply_changes(result, now) -> tuple[Beneficiary, tuple]:
+    """The person with the file's values applied, and the columns that now differ from the database."""
+    beneficiary = result.existing
+    keys_before = [getattr(beneficiary, key) for key in NAME_KEYS]
+    for name in result.changed:
+        setattr(beneficiary, name, result.values[name])
+    beneficiary.refresh_name_keys()
+    beneficiary.updated_at = now  # auto_now is not applied by bulk_update
+    moved_keys = [
+        key for key, before in zip(NAME_KEYS, keys_before, strict=True) if getattr(beneficiary, key) != before
+    ]
+    return beneficiary, tuple(sorted({*result.changed, *moved_keys, "updated_at"}))
+
+
+def error_file(table, problems: list[dict]) -> bytes:
+    """The invalid rows as they were uploaded, plus an `error` column in the reader's language.
+
+    UTF-8 with a BOM, so that Excel shows Arabic; fix the rows and import this file again.
+    """
+    messages = defaultdict(list)
+    for item in render_all(problems):
+        messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*table.titles, "error"])
+    for number, cells in table.rows:
+        if number in messages:
+            cells = [*cells, *[""] * (len(table.titles) - len(cells))]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells] + [" ; ".join(messages[number])])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,86 @@
+"""Background work of an import: the dry run, then the commit. Arguments are job ids (JSON-safe).
+
+Enqueue after the job row is committed, or the worker may look for a job it cannot see yet:
+`transaction.on_commit(lambda: check_import.enqueue(job.pk))`.
+"""
+
+import logging
+
+from django.db import IntegrityError
+from django.tasks import task
+
+from beneficiaries.importing import FileRefused, build_plan, read_upload, write_plan
+from beneficiaries.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+def read_job_file(job):
+    with job.file.open("rb") as stored:
+        return read_upload(stored.read(), job.original_name)
+
+
+def progress_of(job):
+    # A plain UPDATE outside any write transaction, so the page polling the job sees it at once.
+    def report(rows_done):
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows_done)
+
+    return report
+
+
+def plan_for(job):
+    """The file checked against the registry as it is now; None once the job has failed."""
+    if not job.file:
+        job.fail("file_missing")
+        return None
+    try:
+        return build_plan(read_job_file(job), job.province, progress=progress_of(job))
+    except FileNotFoundError:
+        job.fail("file_missing")
+    except FileRefused as refused:  # the upload form checks the file first: seen only if the rules changed
+        job.fail(refused.problems[0]["code"], **refused.problems[0]["params"])
+    return None
+
+
+@task
+def check_import(job_id: int) -> None:
+    """The dry run: counts, problems and probable duplicates, stored on the job for the preview."""
+    job = ImportJob.objects.select_related("province").get(pk=job_id)
+    if not job.start_checking():  # cancelled meanwhile, or already picked up by another worker
+        return
+    try:
+        plan = plan_for(job)
+        if plan:
+            job.record_preview(plan.report())
+    except Exception:
+        logger.exception("Import %s: the check failed", job_id)
+        job.fail("unexpected")
+
+
+@task
+def commit_import(job_id: int) -> None:
+    """Check the file again (the registry may have changed since the preview), then write it at once."""
+    job = ImportJob.objects.select_related("province", "confirmed_by").get(pk=job_id)
+    if job.status != ImportJob.Status.IMPORTING:
+        return
+    try:
+        plan = plan_for(job)
+        if plan is None:
+            return
+        report = plan.report()
+        if differs_from_preview(report, job.report) or (report["counts"]["invalid"] and not job.skip_invalid):
+            job.record_preview({**report, "notice": "changed_since_preview"})
+            return
+        write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
+        job.finish(report)
+    except IntegrityError:  # someone registered one of these CINs between the check and the write
+        logger.warning("Import %s: conflict with a concurrent registration; nothing written", job_id)
+        job.fail("conflict")
+    except Exception:
+        logger.exception("Import %s: the commit failed; nothing written", job_id)
+        job.fail("unexpected")
+
+
+def differs_from_preview(report: dict, preview: dict) -> bool:
+    """The user confirmed what the preview showed: other invalid rows or other duplicates need a new look."""
+    return any(report[key] != preview.get(key) for key in ("invalid_rows", "duplicate_rows"))

@@ -1,0 +1,189 @@
+"""The import screens: upload a file, follow the check, read the preview, confirm or cancel.
+
+The heavy work runs in tasks (beneficiaries.tasks); these views only start it and show the job.
+"""
+
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from accounts.scoping import visible_provinces
+from beneficiaries.importing import (
+    COLUMNS,
+    MAX_MEGABYTES,
+    MAX_ROWS,
+    FileRefused,
+    error_file,
+    read_upload,
+    render_all,
+    render_message,
+)
+from beneficiaries.importing.reading import LIMITS, MAX_BYTES
+from beneficiaries.models import AccessLog, ImportJob
+from beneficiaries.permissions import can_edit_registry
+from beneficiaries.tasks import check_import, commit_import
+
+SHOWN_PROBLEMS = 200  # the rest are in the error file
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("spreadsheet"),
+        allow_empty_file=True,  # an empty file gets the import's own, clearer message
+        help_text=_("CSV (UTF-8, columns separated by ; or ,) or Excel .xlsx with one sheet."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    province = forms.ModelChoiceField(queryset=None, label=_("province"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = None
+        if user.province_id:  # provincial staff import into their own province only
+            del self.fields["province"]
+            self.province = user.province
+        else:
+            self.fields["province"].queryset = visible_provinces(user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:  # before reading it into memory
+            raise ValidationError(render_message("too_large", LIMITS), code="too_large")
+        try:
+            self.table = read_upload(upload.read(), upload.name)
+        except FileRefused as refused:
+            raise ValidationError([item["message"] for item in render_all(refused.problems)]) from None
+        upload.seek(0)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if "province" in data:
+            self.province = data["province"]
+        return data
+
+
+def visible_jobs(request):
+    return ImportJob.objects.visible_to(request.user)
+
+
+@role_required(can_edit_registry)
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = start_import(upload, province=form.province, rows=len(form.table.rows), by=request.user)
+        return redirect(job)
+    return render(
+        request,
+        "beneficiaries/import_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "max_megabytes": MAX_MEGABYTES,
+            "max_rows": MAX_ROWS,
+            "jobs": visible_jobs(request).select_related("province", "created_by")[:10],
+        },
+    )
+
+
+def start_import(upload, *, province, rows, by) -> ImportJob:
+    with transaction.atomic():
+        job = ImportJob(created_by=by, province=province, original_name=upload.name[:255], total_rows=rows)
+        # A neutral stored name: the original may carry personal data or odd characters.
+        job.file.save("import" + PurePath(upload.name).suffix.lower(), upload, save=False)
+        job.save()
+        transaction.on_commit(lambda: check_import.enqueue(job.pk))
+    return job
+
+
+@role_required(can_edit_registry)
+def import_detail(request, pk):
+    job = get_object_or_404(visible_jobs(request).select_related("province", "created_by", "confirmed_by"), pk=pk)
+    report = job.report
+    problems = report.get("problems", [])
+    waiting = job.status == ImportJob.Status.VALIDATED
+    return render(
+        request,
+        "beneficiaries/import_detail.html",
+        {
+            "job": job,
+            "counts": job.counts,
+            "problems": render_all(problems[:SHOWN_PROBLEMS]),
+            "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0),
+            "warnings": render_all(report.get("warnings", [])[:SHOWN_PROBLEMS]),
+            "unknown_columns": report.get("unknown_columns", []),
+            "notice": render_message(report["notice"]) if report.get("notice") else "",
+            "failure": render_message(**report["failure"]) if report.get("failure") else "",
+            "can_import_all": waiting and job.valid_rows and not job.invalid_rows,
+            "can_import_valid": waiting and job.valid_rows and job.invalid_rows,
+            "can_cancel": job.status in ImportJob.CANCELLABLE,
+            "can_download_errors": bool(problems) and bool(job.file),
+        },
+    )
+
+
+@never_cache
+@role_required(can_edit_registry)
+def import_status(request, pk):
+    """What the progress bar needs, polled every second while the job runs."""
+    job = get_object_or_404(visible_jobs(request), pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "running": job.is_running,
+        }
+    )
+
+
+@require_POST
+@role_required(can_edit_registry)
+def import_confirm(request, pk):
+    job = get_object_or_404(visible_jobs(request), pk=pk)
+    try:
+        with transaction.atomic():
+            job.confirm(by=request.user, skip_invalid=request.POST.get("skip_invalid") == "1")
+            transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(job)
+
+
+@require_POST
+@role_required(can_edit_registry)
+def import_cancel(request, pk):
+    job = get_object_or_404(visible_jobs(request), pk=pk)
+    try:
+        job.cancel()
+        messages.success(request, _("The import was cancelled: nothing was written."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect(job)
+
+
+@role_required(can_edit_registry)
+def import_errors(request, pk):
+    """The invalid rows, as uploaded, with an `error` column: to correct and import again."""
+    job = get_object_or_404(visible_jobs(request), pk=pk)
+    problems = job.report.get("problems", [])
+    if not problems or not job.file:
+        raise Http404
+    with job.file.open("rb") as stored:
+        table = read_upload(stored.read(), job.original_name)
+    content = error_file(table, problems)
+    rows = len({item["row"] for item in problems})
+    AccessLog.record(request.user, AccessLog.Action.EXPORT, query=f"import #{job.pk}: invalid rows", row_count=rows)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
+    return response

@@ -1,0 +1,174 @@
+"""Who may use the import screens, and what each screen shows."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from beneficiaries.models import ImportJob
+from tests.beneficiaries.spreadsheets import csv_bytes, people, person, start_import, upload
+from tests.conftest import KHEMISSET, RABAT
+from tests.factories import BeneficiaryFactory, province
+
+pytestmark = pytest.mark.django_db
+
+JOB_PAGES = ["import_detail", "import_status", "import_errors"]
+JOB_ACTIONS = ["import_confirm", "import_cancel"]
+
+
+@pytest.fixture
+def khemisset_job(client_for, khemisset_staff, django_capture_on_commit_callbacks):
+    """A checked import of Khémisset with one invalid row (so that the error file exists)."""
+    rows = [person(1), person(2, sex="?"), person(3)]
+    job = start_import(client_for(khemisset_staff), django_capture_on_commit_callbacks, csv_bytes(rows))
+    assert job.status == ImportJob.Status.VALIDATED
+    return job
+
+
+def url(name, job=None):
+    return reverse(f"beneficiaries:{name}", args=[job.pk] if job else [])
+
+
+# The role matrix
+
+
+@pytest.mark.parametrize("name", JOB_PAGES)
+def test_staff_of_the_province_open_every_page_of_their_import(client_for, khemisset_staff, khemisset_job, name):
+    assert client_for(khemisset_staff).get(url(name, khemisset_job)).status_code == 200
+
+
+def test_staff_open_the_upload_page(client_for, khemisset_staff):
+    assert client_for(khemisset_staff).get(url("import_upload")).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["rsk_coordinator", "khemisset_official"])
+@pytest.mark.parametrize("name", ["import_upload", *JOB_PAGES, *JOB_ACTIONS])
+def test_coordinators_and_officials_get_403_on_every_import_screen(request, client_for, khemisset_job, persona, name):
+    client = client_for(request.getfixturevalue(persona))
+    target = url(name) if name == "import_upload" else url(name, khemisset_job)
+    response = client.post(target) if name in JOB_ACTIONS else client.get(target)
+    assert response.status_code == 403
+    khemisset_job.refresh_from_db()
+    assert khemisset_job.status == ImportJob.Status.VALIDATED
+
+
+@pytest.mark.parametrize("name", ["import_upload", *JOB_PAGES, *JOB_ACTIONS])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, khemisset_job, name):
+    client.logout()  # the fixture uploaded the job with this client
+    target = url(name) if name == "import_upload" else url(name, khemisset_job)
+    response = client.post(target) if name in JOB_ACTIONS else client.get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", [*JOB_PAGES, *JOB_ACTIONS])
+def test_staff_of_another_province_get_404_on_an_import_that_is_not_theirs(
+    client_for, rabat_staff, khemisset_job, name
+):
+    client = client_for(rabat_staff)
+    response = client.post(url(name, khemisset_job)) if name in JOB_ACTIONS else client.get(url(name, khemisset_job))
+    assert response.status_code == 404
+    khemisset_job.refresh_from_db()
+    assert khemisset_job.status == ImportJob.Status.VALIDATED
+
+
+def test_another_province_does_not_see_the_import_in_its_recent_imports(client_for, rabat_staff, khemisset_job):
+    assert khemisset_job.original_name not in client_for(rabat_staff).get(url("import_upload")).text
+
+
+@pytest.mark.parametrize("name", JOB_PAGES)
+def test_a_national_admin_opens_any_province_import(client_for, admin_user, khemisset_job, name):
+    assert client_for(admin_user).get(url(name, khemisset_job)).status_code == 200
+
+
+@pytest.mark.parametrize("name", JOB_ACTIONS)
+def test_actions_refuse_get_with_405(client_for, khemisset_staff, khemisset_job, name):
+    assert client_for(khemisset_staff).get(url(name, khemisset_job)).status_code == 405
+
+
+# What the screens show
+
+
+def test_the_upload_page_documents_the_columns_in_english_french_and_arabic(client_for, khemisset_staff):
+    page = client_for(khemisset_staff).get(url("import_upload")).text
+    for name in ("date_of_birth", "date_naissance", "تاريخ الازدياد", "no_cin_reason", "motif_sans_cin"):
+        assert name in page
+    assert 'name="province"' not in page  # staff import into their own province only
+
+
+def test_staff_cannot_import_into_another_province_even_by_posting_one(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(people(1)), province=province(RABAT).pk)
+    assert job.province.code == KHEMISSET
+
+
+def test_a_national_admin_chooses_the_province_among_those_visible(
+    client_for, admin_user, django_capture_on_commit_callbacks
+):
+    client = client_for(admin_user)
+    assert 'name="province"' in client.get(url("import_upload")).text
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(people(1)), province=province(RABAT).pk)
+    assert job.province.code == RABAT
+    response = client.post(url("import_upload"), {"file": ""})
+    assert response.status_code == 200 and ImportJob.objects.count() == 1
+
+
+def test_the_preview_in_french_shows_the_counts_and_each_problem_with_its_row(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "fr"
+    rows = [person(1), person(2), person(3, sex=""), person(4)]
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
+    page = client.get(job.get_absolute_url()).text
+    assert '<html lang="fr"' in page
+    assert re.search(r'id="count-new">\s*3<', page)
+    assert re.search(r'id="count-invalid">\s*1<', page)
+    # Row 4 of the spreadsheet (the header is row 1), the column as titled, the message in French.
+    assert re.search(r"<tr><td>4</td><td>sex</td><td>Ce champ est obligatoire.</td></tr>", page)
+
+
+def test_the_preview_lists_unknown_columns_and_probable_duplicates(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    BeneficiaryFactory(cin="ZZ1", first_name="Karim", last_name="Bennani", date_of_birth=date(1960, 1, 2))
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    rows = [{**person(1, last_name="Bennani"), "Remarks": "none"}, person(2)]
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
+    page = client.get(job.get_absolute_url()).text
+    assert "These columns are not recognised and will be ignored:" in page
+    assert "column I: “Remarks”" in page
+    assert "Probable duplicates" in page
+    assert "Someone born the same day with a similar name is already registered in Khémisset." in page
+    assert "Karim Bennani" in page
+    assert ">Import<" in page  # no invalid row: the whole file can go in
+
+
+def test_a_running_import_shows_a_progress_bar_that_follows_the_job(client_for, khemisset_staff):
+    client = client_for(khemisset_staff)
+    # Without running the on-commit callbacks the check never starts: the job stays queued.
+    response = client.post(url("import_upload"), {"file": upload(csv_bytes(people(3)))})
+    job = ImportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    page = client.get(job.get_absolute_url()).text
+    assert f'data-status-url="{url("import_status", job)}"' in page
+    assert re.search(r'<progress [^>]*value="0" max="3"', page)
+    nonce = re.search(r'<script src="/static/js/import-progress.js" nonce="([^"]+)"', page)
+    assert nonce and nonce.group(1)
+    status = client.get(url("import_status", job)).json()
+    assert status == {
+        "status": "queued",
+        "label": job.get_status_display(),
+        "processed": 0,
+        "total": 3,
+        "running": True,
+    }
+
+
+def test_the_status_says_when_the_job_has_stopped_running(client_for, khemisset_staff, khemisset_job):
+    status = client_for(khemisset_staff).get(url("import_status", khemisset_job)).json()
+    assert (status["status"], status["running"], status["processed"], status["total"]) == ("validated", False, 3, 3)
