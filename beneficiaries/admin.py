@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from beneficiaries.models import AccessLog, Beneficiary, Consent
+from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
 
 
 @admin.register(Beneficiary)
@@ -44,4 +44,24 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Imports are driven from the registry's import screens; the admin only looks."""
+
+    list_display = ["original_name", "province", "status", "total_rows", "created_by", "created_at", "confirmed_by"]
+    list_filter = ["status", "province__region"]
+    search_fields = ["original_name", "created_by__username"]
+    list_select_related = ["province", "created_by", "confirmed_by"]
+    exclude = ["report"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
