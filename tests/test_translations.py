@@ -54,3 +54,11 @@ def test_small_and_negative_amounts_keep_their_centimes():
 def test_floats_are_refused_as_amounts():
     with pytest.raises(TypeError):
         format_mad(0.1, "fr")
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 1_000_000])
+def test_french_plurals_stay_french_for_every_count(count):
+    # French catalogs have three plural forms; a missing one falls back to the Arabic default.
+    with translation.override("fr"):
+        text = translation.ngettext("%(counter)s beneficiary found", "%(counter)s beneficiaries found", count)
+    assert "bénéficiaire" in text
