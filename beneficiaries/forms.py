@@ -232,6 +232,10 @@ class BeneficiaryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = visible_provinces(user)
         self.fields["province"].empty_label = _("All")
+        # Rendered by hand, not by crispy: the filter bar is on every list request (make bench).
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = css
 
     def filter(self, queryset):
         """The queryset narrowed by the valid filters (invalid ones are shown as errors and ignored)."""
