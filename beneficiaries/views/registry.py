@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from accounts.decorators import role_required
 from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
+from reintegration.lib.pagination import KeysFirstPaginator
 
 PAGE_SIZE = 25
 
@@ -24,7 +24,10 @@ def visible(request):
 @role_required(can_read_registry)
 def beneficiary_list(request):
     filters = BeneficiaryFilterForm(request.GET, user=request.user)
-    page = Paginator(filters.filter(visible(request).with_province()), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(
+        filters.filter(visible(request)), PAGE_SIZE, rows=Beneficiary.objects.with_province()
+    )
+    page = paginator.get_page(request.GET.get("page"))
     template = "beneficiaries/list.html#results" if request.htmx else "beneficiaries/list.html"
     return render(
         request,
