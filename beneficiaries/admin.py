@@ -16,6 +16,30 @@ class BeneficiaryAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
+    # Read-only here: registering and editing go through the registry screens, which normalise
+    # the CIN, check duplicates and move the status one step at a time.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.log_view(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.log_view(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def log_view(self, request, object_id):
+        beneficiary = self.get_queryset(request).filter(pk=object_id).first()
+        if beneficiary:
+            AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+
 
 @admin.register(Consent)
 class ConsentAdmin(SimpleHistoryAdmin):

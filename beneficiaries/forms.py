@@ -18,6 +18,7 @@ from beneficiaries.models import (
     years_before,
 )
 from reintegration.lib.names import fold
+from territory.models import Province
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -97,19 +98,22 @@ class BeneficiaryForm(forms.ModelForm):
         if not cin:
             return None
         validate_cin(cin)
-        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk).select_related("province")
-        existing = registered.first()
-        if existing:
-            # Name the province, never the person: they may be outside this user's scope.
-            raise ValidationError(
-                _(
-                    "This CIN is already registered in %(province)s. Contact the provincial "
-                    "social-action division of %(province)s before registering this person again."
-                ),
-                code="cin_taken",
-                params={"province": existing.province.name},
-            )
+        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk)
+        if registered.exists():
+            raise self.cin_taken_error(cin)
         return cin
+
+    def cin_taken_error(self, cin) -> ValidationError:
+        # Name the province, never the person: they may be outside this user's scope.
+        province = Beneficiary.objects.filter(cin=cin).values_list("province", flat=True).first()
+        return ValidationError(
+            _(
+                "This CIN is already registered in %(province)s. Contact the provincial "
+                "social-action division of %(province)s before registering this person again."
+            ),
+            code="cin_taken",
+            params={"province": Province.objects.get(pk=province).name if province else "?"},
+        )
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()
@@ -157,6 +161,10 @@ class BeneficiaryForm(forms.ModelForm):
             exclude_pk=self.instance.pk,
         ).select_related("province")
         self.probable_duplicates = list(candidates[:10])
+        # People outside the user's scope are shown by province only, never by name.
+        visible = set(Beneficiary.objects.visible_to(self.user).filter(pk__in=candidates).values_list("pk", flat=True))
+        for candidate in self.probable_duplicates:
+            candidate.in_scope = candidate.pk in visible
         if self.probable_duplicates and not data.get("confirm_not_duplicate"):
             self.add_error(
                 "confirm_not_duplicate",

@@ -273,16 +273,18 @@ class Beneficiary(models.Model):
     def move_to(self, status: str, *, by, exit_reason: str = "") -> None:
         """Change the status one step forward, or exit with a reason. History records who and when."""
         with transaction.atomic():
-            # Lock first: two staff members could change the same person's status at once.
+            # Lock first: two staff members could change the same person at once. The change is
+            # made on the locked row, so a concurrent edit of other fields is not overwritten.
             current = Beneficiary.objects.select_for_update().get(pk=self.pk)
             if status not in current.allowed_statuses():
                 raise ValidationError(_("This status change is not allowed."), code="bad_transition")
             if status == Status.EXITED and exit_reason not in ExitReason.values:
                 raise ValidationError(_("Choose why the person leaves the programme."), code="exit_reason")
-            self.status = status
-            self.exit_reason = exit_reason if status == Status.EXITED else ""
-            self._history_user = by
-            self.save(update_fields=["status", "exit_reason", "updated_at"])
+            current.status = status
+            current.exit_reason = exit_reason if status == Status.EXITED else ""
+            current._history_user = by
+            current.save(update_fields=["status", "exit_reason", "updated_at"])
+        self.status, self.exit_reason = current.status, current.exit_reason
 
 
 class Consent(models.Model):

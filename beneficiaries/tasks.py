@@ -6,11 +6,12 @@ Enqueue after the job row is committed, or the worker may look for a job it cann
 
 import logging
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.tasks import task
 
 from beneficiaries.importing import FileRefused, build_plan, read_upload, write_plan
 from beneficiaries.models import ImportJob
+from territory.models import Province
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +65,11 @@ def commit_import(job_id: int) -> None:
     if job.status != ImportJob.Status.IMPORTING:
         return
     try:
-        plan = plan_for(job)
-        if plan is None:
-            return
-        report = plan.report()
-        if differs_from_preview(report, job.report) or (report["counts"]["invalid"] and not job.skip_invalid):
-            job.record_preview({**report, "notice": "changed_since_preview"})
-            return
-        write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
-        job.finish(report)
+        with transaction.atomic():
+            # Lock the province first: two commits of the same file would otherwise both see
+            # its people without a CIN as new, and register them twice.
+            Province.objects.select_for_update().get(pk=job.province_id)
+            check_again_and_write(job)
     except IntegrityError:  # someone registered one of these CINs between the check and the write
         logger.warning("Import %s: conflict with a concurrent registration; nothing written", job_id)
         job.fail("conflict")
@@ -81,6 +78,18 @@ def commit_import(job_id: int) -> None:
         job.fail("unexpected")
 
 
+def check_again_and_write(job) -> None:
+    plan = plan_for(job)
+    if plan is None:
+        return
+    report = plan.report()
+    if differs_from_preview(report, job.report) or (report["counts"]["invalid"] and not job.skip_invalid):
+        job.record_preview({**report, "notice": "changed_since_preview"})
+        return
+    write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
+    job.finish(report)
+
+
 def differs_from_preview(report: dict, preview: dict) -> bool:
-    """The user confirmed what the preview showed: other invalid rows or other duplicates need a new look."""
-    return any(report[key] != preview.get(key) for key in ("invalid_rows", "duplicate_rows"))
+    """The user confirmed what the preview showed: other counts, invalid rows or duplicates need a new look."""
+    return any(report[key] != preview.get(key) for key in ("counts", "invalid_rows", "duplicate_rows"))

@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from beneficiaries.importing.checking import INVALID, NEW, UPDATED
@@ -78,7 +79,7 @@ def error_file(table, problems: list[dict]) -> bytes:
         messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*table.titles, "error"])
+    writer.writerow([*table.titles, _("error")])
     for number, cells in table.rows:
         if number in messages:
             cells = [*cells, *[""] * (len(table.titles) - len(cells))]

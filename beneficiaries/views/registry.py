@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import role_required
 from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm
@@ -21,6 +22,7 @@ def visible(request):
     return Beneficiary.objects.visible_to(request.user)
 
 
+@vary_on_headers("HX-Request")
 @role_required(can_read_registry)
 def beneficiary_list(request):
     filters = BeneficiaryFilterForm(request.GET, user=request.user)
@@ -28,7 +30,9 @@ def beneficiary_list(request):
         filters.filter(visible(request)), PAGE_SIZE, rows=Beneficiary.objects.with_province()
     )
     page = paginator.get_page(request.GET.get("page"))
-    template = "beneficiaries/list.html#results" if request.htmx else "beneficiaries/list.html"
+    # A history restore asks for the whole page even though htmx sends HX-Request.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "beneficiaries/list.html#results" if fragment else "beneficiaries/list.html"
     return render(
         request,
         template,
@@ -94,8 +98,7 @@ def reveal_cin(request, pk):
 @role_required(can_edit_registry)
 def beneficiary_create(request):
     form = BeneficiaryForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        beneficiary = save_beneficiary(form, request.user)
+    if request.method == "POST" and form.is_valid() and (beneficiary := save_beneficiary(form, request.user)):
         messages.success(request, _("%(name)s is registered.") % {"name": beneficiary.full_name})
         return redirect(beneficiary)
     return render(request, "beneficiaries/form.html", {"form": form})
@@ -104,16 +107,21 @@ def beneficiary_create(request):
 @role_required(can_edit_registry)
 def beneficiary_edit(request, pk):
     beneficiary = get_object_or_404(visible(request), pk=pk)
+    if request.method == "GET":
+        # The form shows the full CIN and every personal field: as much as a detail view.
+        AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
     form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        save_beneficiary(form, request.user)
+    if request.method == "POST" and form.is_valid() and save_beneficiary(form, request.user):
         messages.success(request, _("The changes are saved."))
         return redirect(beneficiary)
     return render(request, "beneficiaries/form.html", {"form": form, "beneficiary": beneficiary})
 
 
 def save_beneficiary(form, user):
-    """Save the form's beneficiary, with who did it, the duplicate confirmation and the first consent."""
+    """Save the form's beneficiary, with who did it, the duplicate confirmation and the first consent.
+
+    Returns None, with the error on the form, when someone registered the same CIN meanwhile.
+    """
     beneficiary = form.save(commit=False)
     if beneficiary.pk is None:
         beneficiary.created_by = user
@@ -123,13 +131,19 @@ def save_beneficiary(form, user):
         beneficiary.duplicate_confirmed_by = user
         beneficiary.duplicate_confirmed_at = timezone.now()
     beneficiary._history_user = user
-    with transaction.atomic():
-        beneficiary.save()
-        consent_on = form.cleaned_data.get("consent_given_on")
-        if consent_on:
-            Consent.objects.create(
-                beneficiary=beneficiary, purpose=Consent.Purpose.PROGRAMME, given_on=consent_on, recorded_by=user
-            )
+    try:
+        with transaction.atomic():
+            beneficiary.save()
+            consent_on = form.cleaned_data.get("consent_given_on")
+            if consent_on:
+                Consent.objects.create(
+                    beneficiary=beneficiary, purpose=Consent.Purpose.PROGRAMME, given_on=consent_on, recorded_by=user
+                )
+    except IntegrityError:  # the CIN was registered between the form's check and this save
+        form.add_error("cin", form.cin_taken_error(beneficiary.cin))
+        if form.instance.pk is None:
+            beneficiary.pk = None
+        return None
     return beneficiary
 
 

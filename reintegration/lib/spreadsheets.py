@@ -1,6 +1,11 @@
 """Cells written to CSV or XLSX files that people open in a spreadsheet program."""
 
+import re
 from datetime import date
+
+FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
+# Phone numbers and signed amounts start with + or - too, but hold nothing a spreadsheet could run.
+PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().,]+")
 
 
 def spreadsheet_safe(value) -> str:
@@ -14,6 +19,6 @@ def spreadsheet_safe(value) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     text = str(value)
-    if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not text[1:2].isdigit()):
+    if text[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
