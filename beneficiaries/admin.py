@@ -4,8 +4,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Look, search and filter only: these records change through the application's own screens."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(SimpleHistoryAdmin):
+class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "masked_cin", "date_of_birth", "province", "status"]
     list_filter = ["status", "sex", "province__region", "referral_source"]
     search_fields = ["cin", "first_name", "last_name", "first_name_ar", "last_name_ar"]
@@ -16,17 +29,8 @@ class BeneficiaryAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    # Read-only here: registering and editing go through the registry screens, which normalise
-    # the CIN, check duplicates and move the status one step at a time.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    # Read-only: the registry screens normalise the CIN, check duplicates and move the status
+    # one step at a time; the admin would skip all three.
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self.log_view(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -52,8 +56,8 @@ class ConsentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    """Read and filter only: the application never edits or deletes the access log."""
+class AccessLogAdmin(ReadOnlyAdmin):
+    """The application never edits or deletes the access log; admins read and filter it."""
 
     list_display = ["at", "user", "action", "beneficiary", "query", "row_count"]
     list_filter = ["action", "at", "user"]
@@ -61,18 +65,9 @@ class AccessLogAdmin(admin.ModelAdmin):
     list_select_related = ["user", "beneficiary"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(ReadOnlyAdmin):
     """Imports are driven from the registry's import screens; the admin only looks."""
 
     list_display = ["original_name", "province", "status", "total_rows", "created_by", "created_at", "confirmed_by"]
@@ -83,9 +78,3 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

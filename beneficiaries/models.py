@@ -487,12 +487,15 @@ class ImportJob(models.Model):
         if not moved:
             raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
 
+    def forget_file(self) -> None:
+        """Delete the upload: it holds personal data the registry does not need once the job is over."""
+        self.file.delete(save=False)
+        ImportJob.objects.filter(pk=self.pk).update(file="")
+
     def cancel(self) -> None:
         if not self._move(self.CANCELLABLE, self.Status.CANCELLED, finished_at=timezone.now()):
             raise ValidationError(_("This import can no longer be cancelled."), code="bad_transition")
-        # The upload holds personal data that will never be imported: do not keep it.
-        self.file.delete(save=False)
-        ImportJob.objects.filter(pk=self.pk).update(file="")
+        self.forget_file()  # personal data that will never be imported
 
     def finish(self, report: dict) -> bool:
         return self._move([self.Status.IMPORTING], self.Status.DONE, report=report, finished_at=timezone.now())

@@ -87,6 +87,10 @@ MESSAGES = {
         "check the file again."
     ),
     "unexpected": _("The import stopped because of an unexpected error. Nothing was written."),
+    "stalled": _(
+        "The import stopped without finishing (the background worker was interrupted). Nothing was "
+        "written: upload the file again."
+    ),
 }
 
 
