@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import visible_provinces
@@ -27,7 +28,7 @@ class BeneficiaryForm(forms.ModelForm):
     """Registration and correction of a beneficiary. Normalises; the view decides what happens next."""
 
     consent_given_on = forms.DateField(
-        label=_("consent to the programme given on"),
+        label=capfirst(_("consent to the programme given on")),
         required=False,
         widget=DATE_INPUT,
         help_text=_("The date the person agreed to their data being processed for the programme."),
@@ -189,9 +190,9 @@ class ConsentForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("new status"))
+    status = forms.ChoiceField(label=capfirst(_("new status")))
     exit_reason = forms.ChoiceField(
-        label=_("exit reason"),
+        label=capfirst(_("exit reason")),
         choices=[("", _("Only when leaving the programme")), *ExitReason.choices],
         required=False,
     )
