@@ -146,10 +146,11 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", env=production_env(DJANGO_SECRET_KEY=""))
+@pytest.mark.parametrize("name", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_a_secret_key_or_allowed_hosts(name):
+    result = run_manage("check", env=production_env(**{name: ""}))
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert f"{name} must be set" in result.stderr
 
 
 @pytest.mark.parametrize(
