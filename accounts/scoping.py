@@ -25,4 +25,4 @@ def province_q(user, field: str = "province") -> Q:
 
 
 def visible_provinces(user):
-    return Province.objects.filter(province_q(user, field="")).select_related("region")
+    return Province.objects.filter(province_q(user, field=""))
