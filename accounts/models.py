@@ -65,12 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="accounts_user_staff_has_province",
                 condition=~Q(role=Role.STAFF) | Q(province__isnull=False),
+                violation_error_message=_("Provincial staff need a province."),
             ),
             models.CheckConstraint(
                 name="accounts_user_one_scope_at_most",
                 condition=Q(province__isnull=True, region__isnull=True)
                 | Q(province__isnull=True, national=False)
                 | Q(region__isnull=True, national=False),
+                violation_error_message=_("Choose one scope only: a province, a region, or national."),
             ),
         ]
 

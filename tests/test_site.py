@@ -10,6 +10,8 @@ import pytest
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import User
+
 ROOT = Path(__file__).resolve().parent.parent
 OPEN_TO_ANONYMOUS = {"/login/", "/healthz", "/i18n/setlang/"}
 
@@ -162,3 +164,16 @@ def test_a_malformed_variable_stops_the_start_with_its_name(name, value):
     assert result.returncode != 0
     assert name in result.stderr
     assert "Traceback" not in result.stderr.splitlines()[-1]
+
+
+def test_admin_gets_a_clear_message_for_a_staff_member_without_a_province(client_for, admin_user):
+    client = client_for(admin_user)
+    client.cookies["idmaj_language"] = "fr"
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {"username": "new.staff", "password1": "a-long-enough-pass-1", "password2": "a-long-enough-pass-1",
+         "role": "staff", "usable_password": "true"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Le personnel provincial doit avoir une province." in response.text
+    assert not User.objects.filter(username="new.staff").exists()
