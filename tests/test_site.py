@@ -28,6 +28,7 @@ def walk(patterns, prefix=""):
                 .replace("$", "")
                 .replace("\\Z", "")
                 .replace("<int:pk>", "1")
+                .replace("<int:consent_pk>", "1")
                 .replace("<str:file_format>", "csv")
                 .replace("<path:object_id>", "1")
                 .replace("(?P<app_label>auth|accounts|territory|django_tasks_database|axes|simple_history)", "accounts")

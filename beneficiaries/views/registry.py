@@ -181,3 +181,16 @@ def record_consent(request, pk):
         for error in form.errors.values():
             messages.error(request, error[0])
     return redirect(beneficiary)
+
+
+@require_POST
+@role_required(can_edit_registry)
+def withdraw_consent(request, pk, consent_pk):
+    """The person takes their consent back (Law 09-08): recorded today, kept in the history."""
+    beneficiary = get_object_or_404(visible(request), pk=pk)
+    consent = get_object_or_404(beneficiary.consents.filter(withdrawn_on__isnull=True), pk=consent_pk)
+    consent.withdrawn_on = timezone.localdate()
+    consent._history_user = request.user
+    consent.save(update_fields=["withdrawn_on"])
+    messages.success(request, _("The withdrawal of the consent is recorded."))
+    return redirect(beneficiary)

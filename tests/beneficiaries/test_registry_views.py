@@ -367,3 +367,26 @@ def test_people_named_only_in_arabic_are_sorted_by_their_arabic_name(client_for,
     BeneficiaryFactory(last_name="Amrani", first_name="Sara")
     order = [b.full_name for b in client_for(khemisset_staff).get(url("list")).context["page"].object_list]
     assert order == ["Sara Amrani", "Ali Zemmouri", "كريم العلوي"]
+
+
+def test_a_withdrawn_consent_no_longer_counts_and_stays_in_the_record(client_for, khemisset_staff, khemisset_person):
+    consent = Consent.objects.create(
+        beneficiary=khemisset_person, purpose="programme", given_on=date(2025, 1, 1), recorded_by=khemisset_staff
+    )
+    client = client_for(khemisset_staff)
+    assert client.get(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 405
+    client.post(url("withdraw_consent", khemisset_person.pk, consent.pk))
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert not khemisset_person.has_consent()
+    assert consent.history.first().history_user == khemisset_staff
+
+
+def test_only_writers_in_scope_may_withdraw_a_consent(client_for, rsk_coordinator, rabat_staff, khemisset_person):
+    consent = Consent.objects.create(
+        beneficiary=khemisset_person, purpose="programme", given_on=date(2025, 1, 1), recorded_by=rabat_staff
+    )
+    assert client_for(rsk_coordinator).post(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 403
+    assert client_for(rabat_staff).post(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 404
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
