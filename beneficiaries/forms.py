@@ -19,9 +19,9 @@ from beneficiaries.models import (
     years_before,
 )
 from reintegration.lib.names import fold
-from territory.models import Province
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+IDENTITY_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar", "date_of_birth"}
 
 
 class BeneficiaryForm(forms.ModelForm):
@@ -80,6 +80,7 @@ class BeneficiaryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.probable_duplicates = []
+        self.registered_in_scope = None
         for name in ("cin", "phone"):
             # People type spaces and dashes: the length is checked after normalisation.
             self.fields[name].max_length = 30
@@ -105,15 +106,22 @@ class BeneficiaryForm(forms.ModelForm):
         return cin
 
     def cin_taken_error(self, cin) -> ValidationError:
-        # Name the province, never the person: they may be outside this user's scope.
-        province = Beneficiary.objects.filter(cin=cin).values_list("province", flat=True).first()
+        registered = Beneficiary.objects.filter(cin=cin).select_related("province").first()
+        if registered and Beneficiary.objects.visible_to(self.user).filter(pk=registered.pk).exists():
+            self.registered_in_scope = registered  # the template links to the record
+            return ValidationError(
+                _("This CIN is already registered for %(name)s: open their record instead of registering them again."),
+                code="cin_taken",
+                params={"name": registered.full_name},
+            )
+        # Outside the user's scope: name the province, never the person.
         return ValidationError(
             _(
                 "This CIN is already registered in %(province)s. Contact the provincial "
                 "social-action division of %(province)s before registering this person again."
             ),
             code="cin_taken",
-            params={"province": Province.objects.get(pk=province).name if province else "?"},
+            params={"province": registered.province.name if registered else ""},
         )
 
     def clean_phone(self):
@@ -124,9 +132,13 @@ class BeneficiaryForm(forms.ModelForm):
         data = super().clean()
         self._check_identity(data)
         self._check_dates(data)
-        if not self.errors:
+        if not self.errors and self._identity_changed():
             self._check_probable_duplicates(data)
         return data
+
+    def _identity_changed(self) -> bool:
+        """A new person, or a name or birth date corrected: an edit of the phone asks nothing again."""
+        return self.instance.pk is None or bool(set(self.changed_data) & IDENTITY_FIELDS)
 
     def _check_identity(self, data):
         if not data.get("cin") and not data.get("no_cin_reason", "").strip() and "cin" not in self.errors:

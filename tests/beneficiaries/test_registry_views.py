@@ -390,3 +390,28 @@ def test_only_writers_in_scope_may_withdraw_a_consent(client_for, rsk_coordinato
     assert client_for(rabat_staff).post(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
+
+
+def test_editing_the_phone_of_a_confirmed_duplicate_does_not_ask_again(client_for, khemisset_staff, khemisset_person):
+    twin = BeneficiaryFactory(
+        cin=None, no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi",
+        date_of_birth=date(1990, 5, 17), duplicate_confirmed_by=khemisset_staff,
+    )  # fmt: skip
+    data = valid_registration(
+        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi", first_name_ar="",
+        last_name_ar="", date_of_birth="1990-05-17", phone="0700112233",
+    )  # fmt: skip
+    data.pop("consent_given_on")
+    response = client_for(khemisset_staff).post(url("edit", twin.pk), data)
+    assert response.status_code == 302
+    twin.refresh_from_db()
+    assert twin.phone == "+212700112233"
+
+
+def test_a_cin_already_registered_in_ones_own_province_links_to_that_record(
+    client_for, khemisset_staff, khemisset_person
+):
+    response = client_for(khemisset_staff).post(url("create"), valid_registration(cin="AB 123 467"))
+    assert response.status_code == 200
+    assert url("detail", khemisset_person.pk) in response.text
+    assert Beneficiary.objects.count() == 1
