@@ -201,6 +201,22 @@ class ConsentForm(forms.ModelForm):
         return given_on
 
 
+class WithdrawalForm(forms.Form):
+    withdrawn_on = forms.DateField(label=capfirst(_("withdrawn on")), widget=DATE_INPUT)
+
+    def __init__(self, *args, consent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consent = consent
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The withdrawal date cannot be in the future."))
+        if day < self.consent.given_on:
+            raise ValidationError(_("The withdrawal date cannot be before the consent was given."))
+        return day
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=capfirst(_("new status")))
     exit_reason = forms.ChoiceField(

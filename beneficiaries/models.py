@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import province_q
 from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin
-from reintegration.lib.names import fold, person_key, skeleton
+from reintegration.lib.names import fold, person_key, skeleton, without_article
 from territory.models import Province
 
 MINIMUM_AGE_AT_RELEASE = 16
@@ -87,7 +87,7 @@ class BeneficiaryQuerySet(models.QuerySet):
         if CIN_PATTERN.fullmatch(cin) and any(c.isdigit() for c in cin):
             return self.filter(cin=cin)
         condition = Q()
-        for word in fold(text).split():
+        for word in without_article(fold(text).split()):
             matches = Q(search_text__contains=word)
             outline = skeleton(word)
             if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry

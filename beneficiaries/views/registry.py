@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import role_required
-from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm
+from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm, WithdrawalForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
 from reintegration.lib.pagination import KeysFirstPaginator
@@ -79,9 +79,12 @@ def timeline(beneficiary):
                 label = f"{label} ({record.get_exit_reason_display()})"
             events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
         previous_status = record.status
-    for consent in beneficiary.consents.select_related("recorded_by"):
-        label = _("Consent recorded: %(purpose)s") % {"purpose": consent.get_purpose_display()}
-        events.append((consent.recorded_at, label, consent.recorded_by))
+    for record in Consent.history.filter(beneficiary_id=beneficiary.pk).select_related("history_user"):
+        purpose = {"purpose": record.get_purpose_display()}
+        if record.history_type == "+":
+            events.append((record.history_date, _("Consent recorded: %(purpose)s") % purpose, record.history_user))
+        elif record.withdrawn_on and not record.prev_record.withdrawn_on:
+            events.append((record.history_date, _("Consent withdrawn: %(purpose)s") % purpose, record.history_user))
     return sorted(events, key=lambda event: event[0], reverse=True)
 
 
@@ -186,11 +189,16 @@ def record_consent(request, pk):
 @require_POST
 @role_required(can_edit_registry)
 def withdraw_consent(request, pk, consent_pk):
-    """The person takes their consent back (Law 09-08): recorded today, kept in the history."""
+    """The person takes their consent back (Law 09-08): the day is recorded, the consent kept in history."""
     beneficiary = get_object_or_404(visible(request), pk=pk)
     consent = get_object_or_404(beneficiary.consents.filter(withdrawn_on__isnull=True), pk=consent_pk)
-    consent.withdrawn_on = timezone.localdate()
-    consent._history_user = request.user
-    consent.save(update_fields=["withdrawn_on"])
-    messages.success(request, _("The withdrawal of the consent is recorded."))
+    form = WithdrawalForm(request.POST, consent=consent)
+    if form.is_valid():
+        consent.withdrawn_on = form.cleaned_data["withdrawn_on"]
+        consent._history_user = request.user
+        consent.save(update_fields=["withdrawn_on"])
+        messages.success(request, _("The withdrawal of the consent is recorded."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, error[0])
     return redirect(beneficiary)

@@ -36,6 +36,7 @@ LATIN_SOUNDS = [
     ("ou", ""),
 ]
 LATIN_VOWELS = re.compile("[aeiouyw]")
+LATIN_ARTICLES = {"el", "al"}
 NOT_A_LETTER = re.compile(r"[^\w]|[\d_]")
 
 
@@ -53,7 +54,19 @@ def fold(text: str) -> str:
 
 def skeleton(text: str) -> str:
     """The consonant outline of a name, comparable across Latin and Arabic script."""
-    return re.sub(r"(.)\1+", r"\1", "".join(word_outline(word) for word in fold(text).split()))
+    return re.sub(r"(.)\1+", r"\1", "".join(word_outline(word) for word in without_article(fold(text).split())))
+
+
+def without_article(words: list[str]) -> list[str]:
+    """A family name's leading article is written or not: El Idrissi/Idrissi/الإدريسي/إدريسي.
+
+    Only at the start of a name: inside one (عبد القادر, Abdelkader) the article is part of it.
+    """
+    if len(words) > 1 and words[0] in LATIN_ARTICLES:
+        return words[1:]
+    if words and words[0].startswith("ال") and len(words[0]) > 3:
+        return [words[0][2:], *words[1:]]
+    return words
 
 
 def word_outline(word: str) -> str:

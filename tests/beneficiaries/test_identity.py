@@ -58,7 +58,8 @@ def test_numbers_that_cannot_be_moroccan_are_refused(typed):
         ["Fatima", "Fatema", "فاطمة", "فاطمه"],
         ["Abdellah", "Abdallah", "عبد الله"],
         ["Khadija", "Khadidja", "خديجة"],
-        ["El Idrissi", "Elidrissi", "الإدريسي", "الادريسي"],
+        ["El Idrissi", "Idrissi", "الإدريسي", "الادريسي", "إدريسي"],
+        ["Alaoui", "El Alaoui", "العلوي"],
     ],
 )
 def test_one_name_has_one_outline_across_spellings_and_scripts(spellings):
@@ -79,3 +80,18 @@ def test_folding_ignores_case_accents_diacritics_and_letter_variants():
 
 def test_person_key_ignores_the_order_of_first_and_last_name():
     assert person_key("Mohamed", "Alaoui") == person_key("Alaoui", "Mohammed") == person_key("محمد", "العلوي")
+
+
+def test_an_article_inside_a_name_stays_part_of_it():
+    assert skeleton("Abdelkader") == skeleton("عبد القادر") == "bdlkdr"
+
+
+def test_a_search_finds_a_family_name_with_or_without_its_article(db):
+    from beneficiaries.models import Beneficiary
+    from tests.factories import BeneficiaryFactory
+
+    arabic_only = BeneficiaryFactory(first_name="", last_name="", first_name_ar="محمد", last_name_ar="الإدريسي")
+    latin_only = BeneficiaryFactory(first_name="Karim", last_name="El Amrani")
+    assert list(Beneficiary.objects.search("Idrissi")) == [arabic_only]
+    assert list(Beneficiary.objects.search("El Idrissi")) == [arabic_only]
+    assert list(Beneficiary.objects.search("العمراني")) == [latin_only]

@@ -228,7 +228,7 @@ def test_a_cin_registered_in_another_province_is_refused_naming_that_province_on
 def test_a_probable_duplicate_asks_for_confirmation_which_is_recorded(client_for, khemisset_staff, khemisset_person):
     client = client_for(khemisset_staff)
     data = valid_registration(
-        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi", date_of_birth="1990-05-17"
+        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Idrissi", date_of_birth="1990-05-17"
     )
     response = client.post(url("create"), data)
     assert response.status_code == 200
@@ -375,9 +375,14 @@ def test_a_withdrawn_consent_no_longer_counts_and_stays_in_the_record(client_for
     )
     client = client_for(khemisset_staff)
     assert client.get(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 405
-    client.post(url("withdraw_consent", khemisset_person.pk, consent.pk))
+    client.post(url("withdraw_consent", khemisset_person.pk, consent.pk), {"withdrawn_on": "2099-01-01"})
     consent.refresh_from_db()
-    assert consent.withdrawn_on is not None
+    assert consent.withdrawn_on is None  # a future date is refused
+    client.post(url("withdraw_consent", khemisset_person.pk, consent.pk), {"withdrawn_on": "2025-06-30"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == date(2025, 6, 30)
+    timeline = [label for _, label, _ in client.get(url("detail", khemisset_person.pk)).context["timeline"]]
+    assert timeline[0].startswith(("Consent withdrawn", "سحب"))
     assert not khemisset_person.has_consent()
     assert consent.history.first().history_user == khemisset_staff
 
@@ -386,19 +391,20 @@ def test_only_writers_in_scope_may_withdraw_a_consent(client_for, rsk_coordinato
     consent = Consent.objects.create(
         beneficiary=khemisset_person, purpose="programme", given_on=date(2025, 1, 1), recorded_by=rabat_staff
     )
-    assert client_for(rsk_coordinator).post(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 403
-    assert client_for(rabat_staff).post(url("withdraw_consent", khemisset_person.pk, consent.pk)).status_code == 404
+    withdraw = url("withdraw_consent", khemisset_person.pk, consent.pk)
+    assert client_for(rsk_coordinator).post(withdraw, {"withdrawn_on": "2025-06-30"}).status_code == 403
+    assert client_for(rabat_staff).post(withdraw, {"withdrawn_on": "2025-06-30"}).status_code == 404
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 
 
 def test_editing_the_phone_of_a_confirmed_duplicate_does_not_ask_again(client_for, khemisset_staff, khemisset_person):
     twin = BeneficiaryFactory(
-        cin=None, no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi",
+        cin=None, no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Idrissi",
         date_of_birth=date(1990, 5, 17), duplicate_confirmed_by=khemisset_staff,
     )  # fmt: skip
     data = valid_registration(
-        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi", first_name_ar="",
+        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Idrissi", first_name_ar="",
         last_name_ar="", date_of_birth="1990-05-17", phone="0700112233",
     )  # fmt: skip
     data.pop("consent_given_on")
