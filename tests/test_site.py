@@ -178,3 +178,22 @@ def test_admin_gets_a_clear_message_for_a_staff_member_without_a_province(client
     assert response.status_code == 200
     assert "Le personnel provincial doit avoir une province." in response.text
     assert not User.objects.filter(username="new.staff").exists()
+
+
+def test_refused_and_missing_pages_are_explained_in_the_users_language(client_for, khemisset_official):
+    client = client_for(khemisset_official)
+    client.cookies["idmaj_language"] = "fr"
+    refused = client.get("/beneficiaries/")
+    assert refused.status_code == 403
+    assert "Accès refusé" in refused.text and 'dir="ltr"' in refused.text
+    client.cookies["idmaj_language"] = "ar"
+    missing = client.get("/nowhere/")
+    assert missing.status_code == 404
+    assert "الصفحة غير موجودة" in missing.text
+
+
+def test_the_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert 'dir="rtl"' in page
