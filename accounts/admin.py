@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+admin.site.site_header = _("Idmaj administration")
+admin.site.site_title = _("Idmaj administration")
+admin.site.index_title = _("Users, reference data and audit")
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
@@ -19,7 +20,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "masked_cin", "date_of_birth", "province", "status"]
+    list_display = ["__str__", "cin_masked", "date_of_birth", "province", "status"]
     list_filter = ["status", "sex", "province__region", "referral_source"]
     search_fields = ["cin", "first_name", "last_name", "first_name_ar", "last_name_ar"]
     list_select_related = ["province"]
@@ -28,6 +29,10 @@ class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("CIN"))
+    def cin_masked(self, beneficiary):
+        return beneficiary.masked_cin
 
     # Read-only: the registry screens normalise the CIN, check duplicates and move the status
     # one step at a time; the admin would skip all three.

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -37,12 +38,12 @@ SHOWN_PROBLEMS = 200  # the rest are in the error file
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("spreadsheet"),
+        label=capfirst(_("spreadsheet")),
         allow_empty_file=True,  # an empty file gets the import's own, clearer message
         help_text=_("CSV (UTF-8, columns separated by ; or ,) or Excel .xlsx with one sheet."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-    province = forms.ModelChoiceField(queryset=None, label=_("province"))
+    province = forms.ModelChoiceField(queryset=None, label=capfirst(_("province")))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
