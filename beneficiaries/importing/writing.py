@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from beneficiaries.importing.checking import INVALID, NEW, UPDATED
 from beneficiaries.importing.messages import render_all
 from beneficiaries.models import NAME_KEYS, Beneficiary
-from reintegration.lib.spreadsheets import spreadsheet_safe
+from reintegration.lib.spreadsheets import CSV_DELIMITER, spreadsheet_safe
 
 BATCH = 500
 
@@ -78,7 +78,7 @@ def error_file(table, problems: list[dict]) -> bytes:
     for item in render_all(problems):
         messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
     writer.writerow([*table.titles, _("error")])
     for number, cells in table.rows:
         if number in messages:

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from accounts.decorators import role_required
 from beneficiaries.forms import BeneficiaryFilterForm
 from beneficiaries.models import AccessLog, Beneficiary
 from beneficiaries.permissions import can_export, can_reveal_cin
-from reintegration.lib.spreadsheets import spreadsheet_safe
+from reintegration.lib.spreadsheets import CSV_DELIMITER, spreadsheet_safe
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -77,7 +78,7 @@ def table(beneficiaries, *, reveal: bool):
 def to_csv(header, rows) -> bytes:
     # A BOM so that Excel opens the UTF-8 file with Arabic intact.
     buffer = StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
     writer.writerow(header)
     writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -89,7 +90,16 @@ def to_xlsx(header, rows) -> bytes:
     sheet.sheet_view.rightToLeft = get_language() == "ar"
     sheet.append(header)
     for row in rows:
-        sheet.append([value if isinstance(value, date) else spreadsheet_safe(value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_cell(sheet, value):
+    """Dates stay dates (sortable in Excel) but read day first, as everywhere in Idmaj."""
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+    return spreadsheet_safe(value)

@@ -22,3 +22,7 @@ def spreadsheet_safe(value) -> str:
     if text[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+# Excel set up in French (most provincial offices) splits CSV columns on ";", not ",".
+CSV_DELIMITER = ";"

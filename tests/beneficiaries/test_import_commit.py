@@ -135,7 +135,7 @@ def test_importing_only_the_valid_rows_writes_them_and_offers_the_invalid_ones_a
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")  # Excel then shows the Arabic
-    lines = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    lines = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     assert lines[0] == [*rows[0], "error"]
     assert [line[0] for line in lines[1:]] == ["KA100002", "KA100003"]
     assert lines[1][1] == "محمد"

@@ -327,7 +327,7 @@ def test_csv_export_keeps_arabic_masks_cin_for_coordinators_and_is_logged(
     response = client_for(rsk_coordinator).get(url("export", "csv"), {"q": "idrissi"})
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 2
     assert "الإدريسي" in rows[1]
     assert "AB****67" in rows[1]
@@ -340,6 +340,7 @@ def test_xlsx_export_shows_the_full_cin_to_staff(client_for, khemisset_staff, kh
     response = client_for(khemisset_staff).get(url("export", "xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [cell.value for cell in sheet[2]]
+    assert sheet["G2"].number_format == "DD/MM/YYYY"
     assert "AB123467" in values
     assert "مُحَمَّد" in values
     assert sheet.sheet_view.rightToLeft  # Arabic is the default language
