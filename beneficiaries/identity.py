@@ -50,3 +50,9 @@ def normalise_phone(raw: str) -> str:
         _("Enter a Moroccan mobile or landline number, e.g. 06 12 34 56 78 or +212 5 37 00 00 00."),
         code="invalid_phone",
     )
+
+
+def validate_person_name(name: str) -> None:
+    """Names are letters (with spaces, hyphens, apostrophes): a digit is a typing or copy mistake."""
+    if any(character.isdigit() for character in name):
+        raise ValidationError(_("A name has no digits: check what was typed."), code="name_digits")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import province_q
-from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin
+from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
 from reintegration.lib.names import fold, person_key, skeleton, without_article
 from territory.models import Province
 
@@ -144,10 +144,18 @@ class Beneficiary(models.Model):
         blank=True,
         help_text=_("Required when the person has no CIN; they are then matched by name and date of birth."),
     )
-    first_name = models.CharField(_("first name (Latin script)"), max_length=80, blank=True)
-    last_name = models.CharField(_("last name (Latin script)"), max_length=80, blank=True)
-    first_name_ar = models.CharField(_("first name (Arabic script)"), max_length=80, blank=True)
-    last_name_ar = models.CharField(_("last name (Arabic script)"), max_length=80, blank=True)
+    first_name = models.CharField(
+        _("first name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    last_name = models.CharField(
+        _("last name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    first_name_ar = models.CharField(
+        _("first name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    last_name_ar = models.CharField(
+        _("last name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     phone = models.CharField(_("phone"), max_length=13, blank=True)

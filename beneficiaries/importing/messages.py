@@ -87,6 +87,7 @@ MESSAGES = {
         "check the file again."
     ),
     "unexpected": _("The import stopped because of an unexpected error. Nothing was written."),
+    "name_digits": _("A name has no digits: check what was typed."),
     "stalled": _(
         "The import stopped without finishing (the background worker was interrupted). Nothing was "
         "written: upload the file again."

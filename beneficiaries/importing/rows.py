@@ -17,6 +17,7 @@ from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, ReferralSo
 from reintegration.lib.names import fold
 
 TEXT_FIELDS = ["no_cin_reason", "first_name", "last_name", "first_name_ar", "last_name_ar", "commune", "prison"]
+NAME_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar"}
 MAX_LENGTH = {name: Beneficiary._meta.get_field(name).max_length for name in TEXT_FIELDS}
 SEXES = {
     **dict.fromkeys(["m", "h", "homme", "male", "man", "ذ", "ذكر"], Sex.MALE),
@@ -65,6 +66,8 @@ class RowChecker:
             text = as_text(cells.get(name))
             if len(text) > MAX_LENGTH[name]:
                 self.report(name, "too_long", limit=MAX_LENGTH[name])
+            elif name in NAME_FIELDS and any(character.isdigit() for character in text):
+                self.report(name, "name_digits")
             elif text:
                 values[name] = text
         self.check_identity(cells, values)

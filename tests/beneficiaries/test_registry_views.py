@@ -422,3 +422,13 @@ def test_a_cin_already_registered_in_ones_own_province_links_to_that_record(
     assert response.status_code == 200
     assert url("detail", khemisset_person.pk) in response.text
     assert Beneficiary.objects.count() == 1
+
+
+def test_a_name_with_digits_is_refused_on_the_form_and_in_an_import(client_for, khemisset_staff):
+    from beneficiaries.importing import build_plan, read_upload
+    from tests.beneficiaries.spreadsheets import csv_bytes, person
+
+    response = client_for(khemisset_staff).post(url("create"), valid_registration(last_name="Fikri1607"))
+    assert "last_name" in response.context["form"].errors
+    plan = build_plan(read_upload(csv_bytes([person(1, last_name="Fikri1607")]), "a.csv"), province("04.291"))
+    assert plan.report()["counts"]["invalid"] == 1
