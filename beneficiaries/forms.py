@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import visible_provinces
@@ -290,10 +291,15 @@ class BeneficiaryFilterForm(forms.Form):
             queryset = queryset.in_age_band(data["age_band"])
         if data.get("release_year"):
             queryset = queryset.filter(release_date__year=data["release_year"])
-        ordering = SORTS[data.get("sort") or "name"]
+        ordering = [by_list_script(key) for key in SORTS[data.get("sort") or "name"]]
         if data.get("q") and all(len(word) >= 3 for word in fold(data["q"]).split()):
             ordering = matches_first(ordering)
         return queryset.order_by(*ordering)
+
+
+def by_list_script(key: str) -> str:
+    """In Arabic the list shows and sorts the Arabic name first."""
+    return key.replace("sort_name", "sort_name_ar") if get_language() == "ar" else key
 
 
 def matches_first(ordering):

@@ -432,3 +432,13 @@ def test_a_name_with_digits_is_refused_on_the_form_and_in_an_import(client_for, 
     assert "last_name" in response.context["form"].errors
     plan = build_plan(read_upload(csv_bytes([person(1, last_name="Fikri1607")]), "a.csv"), province("04.291"))
     assert plan.report()["counts"]["invalid"] == 1
+
+
+def test_the_list_is_in_alphabetical_order_of_the_script_it_shows(client_for, khemisset_staff):
+    BeneficiaryFactory(last_name="Alaoui", first_name="Yacoub", last_name_ar="يعقوب", first_name_ar="العلوي")
+    BeneficiaryFactory(last_name="Zemmouri", first_name="Baraka", last_name_ar="بركة", first_name_ar="الزموري")
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "fr"
+    assert [b.last_name for b in client.get(url("list")).context["page"].object_list] == ["Alaoui", "Zemmouri"]
+    client.cookies["idmaj_language"] = "ar"
+    assert [b.last_name for b in client.get(url("list")).context["page"].object_list] == ["Zemmouri", "Alaoui"]
