@@ -68,6 +68,9 @@ def ensure_seeded(rows: int, *, reseed: bool, created_by: User, log=print) -> di
     present = seeded_count()
     if present == rows and not reseed:
         log(f"Seed: {present:,} beneficiaries already present, reusing them (--reseed forces a new seed).")
+        # A migration may have rewritten every row since (derived name keys): fresh statistics,
+        # or the planner may pick a sequential scan over the trigram index.
+        vacuum_analyze()
         return {"rows": present, "seconds": 0.0, "reused": True}
     log(f"Seed: {present:,} present, {rows:,} wanted: seeding…")
     started = time.perf_counter()
