@@ -3,19 +3,6 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from reintegration.lib.names import fold
-
-
-def fill_sort_name(apps, schema_editor):
-    """Family name first, in Latin script when there is one (as Beneficiary.refresh_name_keys)."""
-    Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
-    people = list(Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar"))
-    for b in people:
-        b.sort_name = fold(f"{b.last_name} {b.first_name}" if b.last_name else f"{b.last_name_ar} {b.first_name_ar}")[
-            :170
-        ]
-    Beneficiary.objects.bulk_update(people, ["sort_name"], batch_size=1000)
-
 
 class Migration(migrations.Migration):
 
@@ -51,5 +38,4 @@ class Migration(migrations.Migration):
             model_name='beneficiary',
             index=models.Index(fields=['province', 'sort_name', 'id'], name='beneficiary_province_sort_idx'),
         ),
-        migrations.RunPython(fill_sort_name, migrations.RunPython.noop),
     ]

@@ -3,17 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from beneficiaries.migrations._name_keys import recompute_name_keys
 
-def fill(apps, schema_editor):
-    # Derived data: computed by the current rules in Beneficiary.refresh_name_keys.
-    from beneficiaries.models import Beneficiary as Current
-
-    Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
-    people = list(Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar"))
-    for person in people:
-        Current.refresh_name_keys(person)
-    # The keys this migration's model state has (NAME_KEYS may grow later).
-    Beneficiary.objects.bulk_update(people, ["sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
@@ -38,5 +29,5 @@ class Migration(migrations.Migration):
             model_name='beneficiary',
             index=models.Index(fields=['province', 'sort_name_ar', 'id'], name='beneficiary_prov_sort_ar_idx'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(recompute_name_keys(["sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar"]), migrations.RunPython.noop),
 ]
