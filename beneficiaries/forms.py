@@ -19,7 +19,7 @@ from beneficiaries.models import (
     Status,
     years_before,
 )
-from reintegration.lib.names import fold
+from reintegration.lib.names import search_words
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IDENTITY_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar", "date_of_birth"}
@@ -292,7 +292,7 @@ class BeneficiaryFilterForm(forms.Form):
         if data.get("release_year"):
             queryset = queryset.filter(release_date__year=data["release_year"])
         ordering = [by_list_script(key) for key in SORTS[data.get("sort") or "name"]]
-        if data.get("q") and all(len(word) >= 3 for word in fold(data["q"]).split()):
+        if data.get("q") and all(len(word) >= 3 for word in search_words(data["q"])):
             ordering = matches_first(ordering)
         return queryset.order_by(*ordering)
 

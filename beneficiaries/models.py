@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import province_q
 from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
-from reintegration.lib.names import fold, person_key, skeleton, without_article
+from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
 from territory.models import Province
 
 MINIMUM_AGE_AT_RELEASE = 16
@@ -87,11 +87,11 @@ class BeneficiaryQuerySet(models.QuerySet):
         if CIN_PATTERN.fullmatch(cin) and any(c.isdigit() for c in cin):
             return self.filter(cin=cin)
         condition = Q()
-        for word in without_article(fold(text).split()):
+        for word in search_words(text):
             matches = Q(search_text__contains=word)
-            outline = skeleton(word)
-            if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry
-                matches |= Q(search_text__contains=f"|{outline}|")
+            for outline in {skeleton(word), family_outline(word)}:
+                if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry
+                    matches |= Q(search_text__contains=f"|{outline}|")
             if connection.vendor == "postgresql" and len(word) >= 4:
                 matches |= Q(search_text__trigram_word_similar=word)
             condition &= matches
@@ -108,7 +108,7 @@ class BeneficiaryQuerySet(models.QuerySet):
 
     def probable_duplicates(self, *, date_of_birth, names: list[tuple[str, str]], exclude_pk=None):
         """Same birth date and the same name outline, in either script and either order."""
-        keys = {person_key(first, last) for first, last in names if (first or "").strip() and (last or "").strip()}
+        keys = set().union(*(person_keys(first, last) for first, last in names if first.strip() and last.strip()))
         keys.discard("")
         if not keys or not date_of_birth:
             return self.none()
@@ -251,7 +251,9 @@ class Beneficiary(models.Model):
         arabic = f"{self.last_name_ar} {self.first_name_ar}" if self.last_name_ar else ""
         self.sort_name = fold(latin or arabic)[:170]
         self.sort_name_ar = fold(arabic or latin)[:170]
-        outlines = {skeleton(name) for name in names} - {""}
+        # Family names also without their article, so "Idrissi" finds "El Idrissi" and الإدريسي.
+        families = [family_outline(self.last_name), family_outline(self.last_name_ar)]
+        outlines = ({skeleton(name) for name in names} | set(families)) - {""}
         self.search_text = " ".join(fold(name) for name in names if name) + " |" + "|".join(sorted(outlines)) + "|"
         self.person_key = person_key(self.first_name, self.last_name)
         self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)
@@ -322,9 +324,28 @@ class Consent(models.Model):
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
         ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="beneficiaries_consent_withdrawn_after_given",
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                violation_error_message=_("The withdrawal date cannot be before the consent was given."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_purpose_display()} ({self.given_on})"
+
+    def withdraw(self, day, *, by) -> None:
+        """Record that the person took this consent back on `day`. A consent is withdrawn once."""
+        with transaction.atomic():
+            # Lock first: two tabs or two colleagues could record the withdrawal at once.
+            current = Consent.objects.select_for_update().get(pk=self.pk)
+            if current.withdrawn_on:
+                raise ValidationError(_("This consent was already withdrawn."), code="already_withdrawn")
+            current.withdrawn_on = day
+            current._history_user = by
+            current.save(update_fields=["withdrawn_on"])
+        self.withdrawn_on = day
 
 
 class AccessLogQuerySet(models.QuerySet):

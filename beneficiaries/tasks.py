@@ -87,7 +87,9 @@ def check_again_and_write(job) -> None:
         job.record_preview({**report, "notice": "changed_since_preview"})
         return
     write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
-    job.finish(report)
+    if not job.finish(report):
+        # Failed or cancelled meanwhile (clean_imports): its page says nothing was written, so roll back.
+        raise RuntimeError(f"Import {job.pk} stopped while it was writing")
 
 
 def differs_from_preview(report: dict, preview: dict) -> bool:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from beneficiaries.importing.messages import problem
 from beneficiaries.importing.rows import RowChecker
 from beneficiaries.models import Beneficiary
-from reintegration.lib.names import person_key
+from reintegration.lib.names import person_keys as name_keys
 from territory.models import Province
 
 CHUNK = 500
@@ -79,10 +79,9 @@ def build_plan(table, province, *, progress=None) -> Plan:
 
 
 def person_keys(values: dict) -> set[str]:
-    keys = {
-        person_key(values.get("first_name", ""), values.get("last_name", "")),
-        person_key(values.get("first_name_ar", ""), values.get("last_name_ar", "")),
-    }
+    keys = name_keys(values.get("first_name", ""), values.get("last_name", "")) | name_keys(
+        values.get("first_name_ar", ""), values.get("last_name_ar", "")
+    )
     return keys - {""}
 
 

@@ -1,6 +1,8 @@
 """Shared by the migrations that change how the derived name keys are computed (the loader skips
 modules starting with "_")."""
 
+BATCH = 2000
+
 
 def recompute_name_keys(fields):
     """A RunPython step recomputing `fields`, the keys this migration's model state has, with the
@@ -10,9 +12,14 @@ def recompute_name_keys(fields):
         from beneficiaries.models import Beneficiary as Current
 
         Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
-        people = list(Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar"))
-        for person in people:
+        names = Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar")
+        batch = []
+        for person in names.iterator(chunk_size=BATCH):
             Current.refresh_name_keys(person)
-        Beneficiary.objects.bulk_update(people, fields, batch_size=1000)
+            batch.append(person)
+            if len(batch) == BATCH:
+                Beneficiary.objects.bulk_update(batch, fields)
+                batch = []
+        Beneficiary.objects.bulk_update(batch, fields)
 
     return recompute

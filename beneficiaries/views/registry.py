@@ -79,12 +79,15 @@ def timeline(beneficiary):
                 label = f"{label} ({record.get_exit_reason_display()})"
             events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
         previous_status = record.status
-    for record in Consent.history.filter(beneficiary_id=beneficiary.pk).select_related("history_user"):
+    withdrawn = {}  # consent id → withdrawn_on in the previous history row
+    consents = Consent.history.filter(beneficiary_id=beneficiary.pk).order_by("history_date", "history_id")
+    for record in consents.select_related("history_user"):
         purpose = {"purpose": record.get_purpose_display()}
         if record.history_type == "+":
             events.append((record.history_date, _("Consent recorded: %(purpose)s") % purpose, record.history_user))
-        elif record.withdrawn_on and not record.prev_record.withdrawn_on:
+        if record.withdrawn_on and not withdrawn.get(record.id):
             events.append((record.history_date, _("Consent withdrawn: %(purpose)s") % purpose, record.history_user))
+        withdrawn[record.id] = record.withdrawn_on
     return sorted(events, key=lambda event: event[0], reverse=True)
 
 
@@ -191,14 +194,14 @@ def record_consent(request, pk):
 def withdraw_consent(request, pk, consent_pk):
     """The person takes their consent back (Law 09-08): the day is recorded, the consent kept in history."""
     beneficiary = get_object_or_404(visible(request), pk=pk)
-    consent = get_object_or_404(beneficiary.consents.filter(withdrawn_on__isnull=True), pk=consent_pk)
+    consent = get_object_or_404(beneficiary.consents, pk=consent_pk)
     form = WithdrawalForm(request.POST, consent=consent)
-    if form.is_valid():
-        consent.withdrawn_on = form.cleaned_data["withdrawn_on"]
-        consent._history_user = request.user
-        consent.save(update_fields=["withdrawn_on"])
-        messages.success(request, _("The withdrawal of the consent is recorded."))
+    try:
+        if not form.is_valid():
+            raise ValidationError(next(iter(form.errors.values()))[0])
+        consent.withdraw(form.cleaned_data["withdrawn_on"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
-        for error in form.errors.values():
-            messages.error(request, error[0])
+        messages.success(request, _("The withdrawal of the consent is recorded."))
     return redirect(beneficiary)

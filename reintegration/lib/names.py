@@ -54,13 +54,35 @@ def fold(text: str) -> str:
 
 def skeleton(text: str) -> str:
     """The consonant outline of a name, comparable across Latin and Arabic script."""
-    return re.sub(r"(.)\1+", r"\1", "".join(word_outline(word) for word in without_article(fold(text).split())))
+    return outline_of(fold(text).split())
+
+
+def family_outline(text: str) -> str:
+    """The outline of a family name without its leading article, which is written or not:
+    El Idrissi / Idrissi / الإدريسي / إدريسي. First names keep theirs (Ilham / إلهام)."""
+    return outline_of(without_article(fold(text).split()))
+
+
+def family_outline_variants(text: str) -> set[str]:
+    """Also the outline without an article glued to a Latin name (Elidrissi, Elamrani), when what
+    remains still has a shape of its own: "Alaoui" keeps its "Al" (العلوي is one outline, "l")."""
+    outlines = {family_outline(text)}
+    words = fold(text).split()
+    if len(words) == 1 and words[0][:2] in LATIN_ARTICLES:
+        rest = outline_of([words[0][2:]])
+        if len(rest) >= 2:
+            outlines.add(rest)
+    return outlines - {""}
+
+
+def outline_of(words: list[str]) -> str:
+    return re.sub(r"(.)\1+", r"\1", "".join(word_outline(word) for word in words))
 
 
 def without_article(words: list[str]) -> list[str]:
-    """A family name's leading article is written or not: El Idrissi/Idrissi/الإدريسي/إدريسي.
+    """Drop a leading article, as a separate Latin word or as the Arabic prefix ال.
 
-    Only at the start of a name: inside one (عبد القادر, Abdelkader) the article is part of it.
+    Only at the start: inside a name (عبد القادر, Abdelkader) the article is part of it.
     """
     if len(words) > 1 and words[0] in LATIN_ARTICLES:
         return words[1:]
@@ -79,5 +101,16 @@ def word_outline(word: str) -> str:
 
 def person_key(first_name: str, last_name: str) -> str:
     """One key per person, the same whichever order the two names were written in."""
-    parts = sorted(part for part in (skeleton(first_name), skeleton(last_name)) if part)
+    parts = sorted(part for part in (skeleton(first_name), family_outline(last_name)) if part)
     return "|".join(parts)
+
+
+def person_keys(first_name: str, last_name: str) -> set[str]:
+    """The keys a typed name may match: person_key, and the variant without a glued article."""
+    first = skeleton(first_name)
+    return {"|".join(sorted(part for part in (first, family) if part)) for family in family_outline_variants(last_name)}
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, without articles standing alone ("Mohamed El Idrissi")."""
+    return [word for word in fold(text).split() if word not in LATIN_ARTICLES]

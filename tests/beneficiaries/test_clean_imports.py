@@ -27,7 +27,8 @@ def job(user, status, *, age, finished=None):
 
 
 def test_a_job_whose_worker_died_is_failed_with_a_message_and_nothing_else_moves(khemisset_staff, client_for):
-    stuck = job(khemisset_staff, Status.IMPORTING, age=timedelta(hours=7))
+    stuck = job(khemisset_staff, Status.IMPORTING, age=timedelta(hours=8))
+    ImportJob.objects.filter(pk=stuck.pk).update(confirmed_at=timezone.now() - timedelta(hours=7))
     running = job(khemisset_staff, Status.VALIDATING, age=timedelta(minutes=5))
     call_command("clean_imports", stdout=StringIO())
     stuck.refresh_from_db()
@@ -48,3 +49,19 @@ def test_uploads_of_jobs_finished_long_ago_are_deleted(khemisset_staff):
     assert not old.file
     assert recent.file
     assert not Path(old_path).exists()
+
+
+def test_a_commit_confirmed_a_minute_ago_is_not_taken_for_stalled(khemisset_staff):
+    confirmed = job(khemisset_staff, Status.IMPORTING, age=timedelta(hours=7))
+    ImportJob.objects.filter(pk=confirmed.pk).update(confirmed_at=timezone.now() - timedelta(minutes=1))
+    call_command("clean_imports", stdout=StringIO())
+    confirmed.refresh_from_db()
+    assert confirmed.status == Status.IMPORTING
+
+
+def test_a_preview_nobody_confirmed_is_cancelled_and_its_upload_deleted(khemisset_staff):
+    abandoned = job(khemisset_staff, Status.VALIDATED, age=timedelta(days=40))
+    call_command("clean_imports", stdout=StringIO())
+    abandoned.refresh_from_db()
+    assert abandoned.status == Status.CANCELLED
+    assert not abandoned.file

@@ -102,3 +102,18 @@ def test_changes_to_personal_data_are_kept_with_old_and_new_values(db, khemisset
     delta = newest.diff_against(previous)
     assert [(c.field, c.old, c.new) for c in delta.changes] == [("phone", "+212612345678", "+212698765432")]
     assert newest.history_user == khemisset_staff
+
+
+@pytest.mark.parametrize("typed", [("Mohammed", "Idrissi"), ("Mohamed", "Elidrissi"), ("محمد", "إدريسي")])
+def test_a_family_name_with_or_without_its_article_is_a_probable_duplicate(db, typed):
+    born = date(1970, 1, 15)
+    existing = BeneficiaryFactory(first_name="Mohamed", last_name="El Idrissi", date_of_birth=born)
+    found = Beneficiary.objects.probable_duplicates(date_of_birth=born, names=[typed])
+    assert list(found) == [existing]
+
+
+def test_a_first_name_keeps_its_leading_al(db):
+    born = date(1988, 3, 3)
+    existing = BeneficiaryFactory(first_name="Ilham", last_name="Tazi", date_of_birth=born)
+    found = Beneficiary.objects.probable_duplicates(date_of_birth=born, names=[("إلهام", "التازي")])
+    assert list(found) == [existing]

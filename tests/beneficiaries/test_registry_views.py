@@ -228,7 +228,7 @@ def test_a_cin_registered_in_another_province_is_refused_naming_that_province_on
 def test_a_probable_duplicate_asks_for_confirmation_which_is_recorded(client_for, khemisset_staff, khemisset_person):
     client = client_for(khemisset_staff)
     data = valid_registration(
-        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Idrissi", date_of_birth="1990-05-17"
+        cin="", no_cin_reason="Carte perdue", first_name="Mohamed", last_name="Elidrissi", date_of_birth="1990-05-17"
     )
     response = client.post(url("create"), data)
     assert response.status_code == 200
@@ -442,3 +442,17 @@ def test_the_list_is_in_alphabetical_order_of_the_script_it_shows(client_for, kh
     assert [b.last_name for b in client.get(url("list")).context["page"].object_list] == ["Alaoui", "Zemmouri"]
     client.cookies["idmaj_language"] = "ar"
     assert [b.last_name for b in client.get(url("list")).context["page"].object_list] == ["Zemmouri", "Alaoui"]
+
+
+def test_withdrawing_twice_says_it_was_already_withdrawn(client_for, khemisset_staff, khemisset_person):
+    consent = Consent.objects.create(
+        beneficiary=khemisset_person, purpose="programme", given_on=date(2025, 1, 1), recorded_by=khemisset_staff
+    )
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    withdraw = url("withdraw_consent", khemisset_person.pk, consent.pk)
+    client.post(withdraw, {"withdrawn_on": "2025-06-30"})
+    response = client.post(withdraw, {"withdrawn_on": "2025-07-01"}, follow=True)
+    assert "already withdrawn" in response.text
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == date(2025, 6, 30)

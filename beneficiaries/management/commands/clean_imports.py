@@ -6,6 +6,7 @@ Run it once a day (cron or a systemd timer): `manage.py clean_imports`.
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 from django.utils import timezone
 
 from beneficiaries.models import ImportJob
@@ -22,18 +23,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, stalled_hours, keep_days, **options):
         now = timezone.now()
-        # A 20,000-row file takes seconds: a job still running after hours lost its worker.
-        stalled = ImportJob.objects.filter(
-            status__in=ImportJob.RUNNING, created_at__lt=now - timedelta(hours=stalled_hours)
-        )
-        failed = sum(job.fail("stalled") for job in stalled)
-        # The error file is built from the upload, so it stays downloadable until then (Law 09-08:
-        # personal data is not kept longer than its purpose needs).
-        old = ImportJob.objects.filter(status__in=FINISHED, finished_at__lt=now - timedelta(days=keep_days)).exclude(
-            file=""
-        )
-        forgotten = 0
+        failed = sum(job.fail("stalled") for job in stalled_jobs(now - timedelta(hours=stalled_hours)))
+        # The error file is built from the upload, so it stays downloadable until then; a preview
+        # nobody confirmed is cancelled (Law 09-08: personal data is kept no longer than needed).
+        cutoff = now - timedelta(days=keep_days)
+        abandoned = ImportJob.objects.filter(status=ImportJob.Status.VALIDATED, created_at__lt=cutoff)
+        for job in abandoned:
+            job.cancel()
+        old = ImportJob.objects.filter(status__in=FINISHED, finished_at__lt=cutoff).exclude(file="")
         for job in old:
             job.forget_file()
-            forgotten += 1
-        self.stdout.write(f"{failed} stalled import(s) failed, {forgotten} old upload(s) deleted.")
+        self.stdout.write(
+            f"{failed} stalled import(s) failed, {len(abandoned)} abandoned preview(s) cancelled, "
+            f"{len(old)} old upload(s) deleted."
+        )
+
+
+def stalled_jobs(before):
+    """Running since before `before`: a 20,000-row file takes seconds, so the worker died.
+
+    A commit is timed from its confirmation, not from the upload (the preview may wait for hours).
+    """
+    checking = Q(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING], created_at__lt=before)
+    importing = Q(status=ImportJob.Status.IMPORTING, confirmed_at__lt=before)
+    return ImportJob.objects.filter(checking | importing)

@@ -10,7 +10,7 @@ from beneficiaries.migrations._name_keys import recompute_name_keys
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0006_names_without_digits'),
+        ('beneficiaries', '0005_names_without_digits'),
         ('territory', '0002_load_regions_and_provinces'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -21,6 +21,8 @@ class Migration(migrations.Migration):
             name='sort_name_ar',
             field=models.CharField(default='', editable=False, max_length=170),
         ),
+        # Fill the new key (and the others, whose rules changed) before indexing it.
+        migrations.RunPython(recompute_name_keys(["sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar"]), migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='beneficiary',
             index=models.Index(fields=['sort_name_ar', 'id'], name='beneficiary_sort_ar_idx'),
@@ -29,5 +31,4 @@ class Migration(migrations.Migration):
             model_name='beneficiary',
             index=models.Index(fields=['province', 'sort_name_ar', 'id'], name='beneficiary_prov_sort_ar_idx'),
         ),
-        migrations.RunPython(recompute_name_keys(["sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar"]), migrations.RunPython.noop),
 ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0005_name_keys_without_article'),
+        ('beneficiaries', '0004_sort_by_folded_name'),
     ]
 
     operations = [
