@@ -101,14 +101,13 @@ class BeneficiaryForm(forms.ModelForm):
         if not cin:
             return None
         validate_cin(cin)
-        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk)
-        if registered.exists():
-            raise self.cin_taken_error(cin)
+        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk).select_related("province").first()
+        if registered:
+            raise self.cin_taken_error(registered)
         return cin
 
-    def cin_taken_error(self, cin) -> ValidationError:
-        registered = Beneficiary.objects.filter(cin=cin).select_related("province").first()
-        if registered and Beneficiary.objects.visible_to(self.user).filter(pk=registered.pk).exists():
+    def cin_taken_error(self, registered) -> ValidationError:
+        if self.in_scope([registered]):
             self.registered_in_scope = registered  # the template links to the record
             return ValidationError(
                 _("This CIN is already registered for %(name)s: open their record instead of registering them again."),
@@ -122,8 +121,13 @@ class BeneficiaryForm(forms.ModelForm):
                 "social-action division of %(province)s before registering this person again."
             ),
             code="cin_taken",
-            params={"province": registered.province.name if registered else ""},
+            params={"province": registered.province.name},
         )
+
+    def in_scope(self, people) -> set[int]:
+        """The ids, among `people`, of those this user may see by name."""
+        ids = [person.pk for person in people]
+        return set(Beneficiary.objects.visible_to(self.user).filter(pk__in=ids).values_list("pk", flat=True))
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()
@@ -176,7 +180,7 @@ class BeneficiaryForm(forms.ModelForm):
         ).select_related("province")
         self.probable_duplicates = list(candidates[:10])
         # People outside the user's scope are shown by province only, never by name.
-        visible = set(Beneficiary.objects.visible_to(self.user).filter(pk__in=candidates).values_list("pk", flat=True))
+        visible = self.in_scope(self.probable_duplicates)
         for candidate in self.probable_duplicates:
             candidate.in_scope = candidate.pk in visible
         if self.probable_duplicates and not data.get("confirm_not_duplicate"):
