@@ -101,7 +101,7 @@ class BeneficiaryForm(forms.ModelForm):
         if not cin:
             return None
         validate_cin(cin)
-        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk).select_related("province").first()
+        registered = Beneficiary.objects.filter(cin=cin).exclude(pk=self.instance.pk).with_province().first()
         if registered:
             raise self.cin_taken_error(registered)
         return cin
@@ -177,7 +177,7 @@ class BeneficiaryForm(forms.ModelForm):
                 (data.get("first_name_ar", ""), data.get("last_name_ar", "")),
             ],
             exclude_pk=self.instance.pk,
-        ).select_related("province")
+        ).with_province()
         self.probable_duplicates = list(candidates[:10])
         # People outside the user's scope are shown by province only, never by name.
         visible = self.in_scope(self.probable_duplicates)

@@ -146,7 +146,7 @@ def save_beneficiary(form, user):
                     beneficiary=beneficiary, purpose=Consent.Purpose.PROGRAMME, given_on=consent_on, recorded_by=user
                 )
     except IntegrityError:  # the CIN was registered between the form's check and this save
-        taken = Beneficiary.objects.exclude(pk=beneficiary.pk).select_related("province").get(cin=beneficiary.cin)
+        taken = Beneficiary.objects.exclude(pk=beneficiary.pk).with_province().get(cin=beneficiary.cin)
         form.add_error("cin", form.cin_taken_error(taken))
         if form.instance.pk is None:
             beneficiary.pk = None
