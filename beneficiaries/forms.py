@@ -6,7 +6,6 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import visible_provinces
 from beneficiaries.identity import normalise_cin, normalise_phone, validate_cin
 from beneficiaries.models import (
     MINIMUM_AGE_AT_RELEASE,
@@ -20,6 +19,7 @@ from beneficiaries.models import (
     years_before,
 )
 from reintegration.lib.names import search_words
+from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IDENTITY_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar", "date_of_birth"}

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import province_q
 from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
 from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
 from territory.models import Province
+from territory.scoping import province_q
 
 MINIMUM_AGE_AT_RELEASE = 16
 # Fields computed from the names by Beneficiary.refresh_name_keys().

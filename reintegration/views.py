@@ -8,8 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from accounts.scoping import visible_provinces
 from beneficiaries.models import Beneficiary
+from territory.scoping import visible_provinces
 
 
 def home(request):

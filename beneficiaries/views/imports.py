@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
-from accounts.scoping import visible_provinces
 from beneficiaries.importing import (
     COLUMNS,
     MAX_MEGABYTES,
@@ -32,6 +31,7 @@ from beneficiaries.importing.reading import LIMITS, MAX_BYTES
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry
 from beneficiaries.tasks import check_import, commit_import
+from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
 

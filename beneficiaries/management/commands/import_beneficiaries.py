@@ -12,10 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.scoping import visible_provinces
 from beneficiaries.importing import FileRefused, build_plan, read_upload, render_all, write_plan
 from beneficiaries.permissions import can_edit_registry
 from territory.models import Province
+from territory.scoping import visible_provinces
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 
 from accounts.models import Role, User
-from accounts.scoping import visible_provinces
+from territory.scoping import visible_provinces
 from tests.factories import UserFactory, province, region
 
 
