@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territory.models import Province, Region
+from territory.scoping import visible_provinces
 
 
 class Role(models.TextChoices):
@@ -112,3 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.region_id:
             return self.region.name
         return str(_("No scope assigned"))
+
+    def provinces_in_scope(self) -> int:
+        """How many provinces this user works on; 0 means no scope yet, so nothing is visible."""
+        return visible_provinces(self).count()

@@ -1,9 +1,8 @@
-from beneficiaries.permissions import can_edit_registry, can_read_registry
+from reintegration.lib import contributions
 
 
 def navigation(request):
-    """What the menus and the home page may offer this user, decided by each app's permissions."""
-    user = request.user
-    if not user.is_authenticated:
+    """The menu entries each app offers this user (see reintegration.lib.contributions)."""
+    if not request.user.is_authenticated:
         return {}
-    return {"nav": {"registry": can_read_registry(user), "register": can_edit_registry(user)}}
+    return {"nav_entries": contributions.navigation(request.user)}

@@ -8,21 +8,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from beneficiaries.models import Beneficiary
-from territory.scoping import visible_provinces
+from reintegration.lib import contributions
 
 
 def home(request):
-    """What this user can do next, according to their role and scope."""
-    user = request.user
-    return render(
-        request,
-        "home.html",
-        {
-            "provinces_in_scope": visible_provinces(user).count(),
-            "beneficiaries_in_scope": Beneficiary.objects.visible_to(user).count(),
-        },
-    )
+    """What this user can do next: the cards each app offers them (see reintegration.lib.contributions)."""
+    return render(request, "home.html", {"home_cards": contributions.home_cards(request.user)})
 
 
 @login_not_required

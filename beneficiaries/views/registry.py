@@ -13,6 +13,7 @@ from accounts.decorators import role_required
 from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm, WithdrawalForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
+from reintegration.lib import contributions
 from reintegration.lib.pagination import KeysFirstPaginator
 
 PAGE_SIZE = 25
@@ -57,38 +58,13 @@ def detail_context(request, beneficiary, **overrides):
     return {
         "beneficiary": beneficiary,
         "consents": beneficiary.consents.select_related("recorded_by"),
-        "timeline": timeline(beneficiary),
+        "timeline": contributions.timeline(beneficiary),
         "can_edit": can_edit,
         "can_reveal": can_reveal_cin(request.user),
         "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,
         "consent_form": ConsentForm() if can_edit else None,
         **overrides,
     }
-
-
-def timeline(beneficiary):
-    """Registration, status changes and consents, newest first. Projects and handovers join later."""
-    events = []
-    previous_status = None
-    for record in beneficiary.history.order_by("history_date", "history_id").select_related("history_user"):
-        if record.history_type == "+":
-            events.append((record.history_date, _("Registered"), record.history_user))
-        elif record.status != previous_status:
-            label = record.get_status_display()
-            if record.exit_reason:
-                label = f"{label} ({record.get_exit_reason_display()})"
-            events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
-        previous_status = record.status
-    withdrawn = {}  # consent id → withdrawn_on in the previous history row
-    consents = Consent.history.filter(beneficiary_id=beneficiary.pk).order_by("history_date", "history_id")
-    for record in consents.select_related("history_user"):
-        purpose = {"purpose": record.get_purpose_display()}
-        if record.history_type == "+":
-            events.append((record.history_date, _("Consent recorded: %(purpose)s") % purpose, record.history_user))
-        if record.withdrawn_on and not withdrawn.get(record.id):
-            events.append((record.history_date, _("Consent withdrawn: %(purpose)s") % purpose, record.history_user))
-        withdrawn[record.id] = record.withdrawn_on
-    return sorted(events, key=lambda event: event[0], reverse=True)
 
 
 @require_POST

@@ -1,17 +1,15 @@
-"""Load the demo story: each app contributes its part in a `demo.py` module.
+"""Load the demo story: each app contributes its part in a `demo.py` module (found like contributions.py).
 
 Apps are visited in INSTALLED_APPS order (lower floors first), so beneficiaries
 find the users and provinces they need. Every part is idempotent.
 """
 
-from importlib import import_module
-from pathlib import Path
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
+
+from reintegration.lib.contributions import app_modules
 
 
 class Command(BaseCommand):
@@ -24,6 +22,5 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to load demo data with DJANGO_DEBUG off; pass --force if you mean it.")
         with transaction.atomic(), translation.override("en"):
-            for config in apps.get_app_configs():
-                if (Path(config.path) / "demo.py").exists():
-                    import_module(f"{config.name}.demo").load(self.stdout)
+            for module in app_modules("demo"):
+                module.load(self.stdout)

@@ -1,0 +1,49 @@
+"""What the registry adds to the shared pages: its menu entry, its home-page cards, its timeline events.
+
+Found by reintegration.lib.contributions (see there for what an app may define).
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from beneficiaries.models import Beneficiary, Consent
+from beneficiaries.permissions import can_edit_registry, can_read_registry
+from reintegration.lib.contributions import HomeCard, NavEntry
+
+NAVIGATION = [NavEntry(gettext_lazy("Beneficiaries"), "beneficiaries:list", visible=can_read_registry)]
+
+
+def home_card(user) -> dict:
+    return {
+        "can_register": can_edit_registry(user),
+        "can_read": can_read_registry(user),
+        "in_scope": Beneficiary.objects.visible_to(user).count(),
+    }
+
+
+HOME_CARDS = [HomeCard("beneficiaries/home_cards.html", context=home_card)]
+
+
+def timeline_events(beneficiary):
+    """Registration, status changes and consents, from the change history."""
+    events = []
+    previous_status = None
+    for record in beneficiary.history.order_by("history_date", "history_id").select_related("history_user"):
+        if record.history_type == "+":
+            events.append((record.history_date, _("Registered"), record.history_user))
+        elif record.status != previous_status:
+            label = record.get_status_display()
+            if record.exit_reason:
+                label = f"{label} ({record.get_exit_reason_display()})"
+            events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
+        previous_status = record.status
+    withdrawn = {}  # consent id → withdrawn_on in the previous history row
+    consents = Consent.history.filter(beneficiary_id=beneficiary.pk).order_by("history_date", "history_id")
+    for record in consents.select_related("history_user"):
+        purpose = {"purpose": record.get_purpose_display()}
+        if record.history_type == "+":
+            events.append((record.history_date, _("Consent recorded: %(purpose)s") % purpose, record.history_user))
+        if record.withdrawn_on and not withdrawn.get(record.id):
+            events.append((record.history_date, _("Consent withdrawn: %(purpose)s") % purpose, record.history_user))
+        withdrawn[record.id] = record.withdrawn_on
+    return events

@@ -1,0 +1,84 @@
+"""What each app adds to the shared pages, read from a module of its own.
+
+An app's `contributions.py` may define any of:
+
+    NAVIGATION = [NavEntry(_("Projects"), "projects:list", visible=can_read_projects, count=waiting_for)]
+    HOME_CARDS = [HomeCard("projects/home_cards.html", context=home_card)]
+    def timeline_events(beneficiary): -> iterable of (when, label, by)
+
+The project package imports no app: it finds these modules the way `load_demo` finds `demo.py`,
+by visiting the installed apps in INSTALLED_APPS order (lower floors first).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A menu entry, shown to the users `visible(user)` accepts; `count(user)` fills its badge."""
+
+    label: str
+    url_name: str
+    visible: Callable
+    count: Callable | None = None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A template included in the home page's grid, given `context(user)` as `card` (None: not shown)."""
+
+    template: str
+    context: Callable
+
+
+def app_modules(name: str) -> list:
+    """Each installed app's `<app>.<name>` module, for the apps that have one."""
+    return list(_app_modules(name))
+
+
+@cache
+def _app_modules(name: str) -> tuple:
+    return tuple(
+        import_module(f"{config.name}.{name}")
+        for config in apps.get_app_configs()
+        if (Path(config.path) / f"{name}.py").exists()
+    )
+
+
+@receiver(setting_changed)
+def _forget_modules(*, setting, **kwargs):
+    if setting == "INSTALLED_APPS":  # tests add an app
+        _app_modules.cache_clear()
+
+
+def navigation(user) -> list[dict]:
+    entries = [entry for module in app_modules("contributions") for entry in getattr(module, "NAVIGATION", [])]
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name), "count": entry.count(user) if entry.count else None}
+        for entry in entries
+        if entry.visible(user)
+    ]
+
+
+def home_cards(user) -> list[dict]:
+    cards = [card for module in app_modules("contributions") for card in getattr(module, "HOME_CARDS", [])]
+    shown = [(card.template, card.context(user)) for card in cards]
+    return [{"template": template, "card": context} for template, context in shown if context is not None]
+
+
+def timeline(beneficiary) -> list[tuple]:
+    """Every app's events about this person, newest first."""
+    events = []
+    for module in app_modules("contributions"):
+        if hasattr(module, "timeline_events"):
+            events.extend(module.timeline_events(beneficiary))
+    return sorted(events, key=lambda event: event[0], reverse=True)
