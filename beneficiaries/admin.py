@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
 
 
@@ -47,7 +48,7 @@ class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     def log_view(self, request, object_id):
         beneficiary = self.get_queryset(request).filter(pk=object_id).first()
         if beneficiary:
-            AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+            log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
 
 
 @admin.register(Consent)

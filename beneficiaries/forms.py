@@ -18,6 +18,7 @@ from beneficiaries.models import (
     Status,
     years_before,
 )
+from reintegration.lib import listing
 from reintegration.lib.names import search_words
 from territory.scoping import visible_provinces
 
@@ -268,7 +269,7 @@ class BeneficiaryFilterForm(forms.Form):
     referral_source = forms.ChoiceField(
         label=_("referral source"), choices=[("", _("All")), *ReferralSource.choices], required=False
     )
-    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    sort = listing.sort_field(SORTS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,7 +296,7 @@ class BeneficiaryFilterForm(forms.Form):
             queryset = queryset.in_age_band(data["age_band"])
         if data.get("release_year"):
             queryset = queryset.filter(release_date__year=data["release_year"])
-        ordering = [by_list_script(key) for key in SORTS[data.get("sort") or "name"]]
+        ordering = [by_list_script(key) for key in listing.ordering(SORTS, data.get("sort"), default="name")]
         if data.get("q") and all(len(word) >= 3 for word in search_words(data["q"])):
             ordering = matches_first(ordering)
         return queryset.order_by(*ordering)

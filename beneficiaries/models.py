@@ -357,7 +357,10 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """Who saw which personal data, when: one row per detail view, CIN reveal and export. Append-only."""
+    """Who saw which personal data, when: one row per detail view, CIN reveal and export. Append-only.
+
+    Written through beneficiaries.access.log_access.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed the record")
@@ -390,12 +393,6 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The access log is append-only.")
-
-    @classmethod
-    def record(cls, user, action, *, beneficiary=None, query="", row_count=None):
-        return cls.objects.create(
-            user=user, action=action, beneficiary=beneficiary, query=query[:500], row_count=row_count
-        )
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -4,8 +4,6 @@ Bulk writes skip `Beneficiary.save()` and simple-history's signals, so the deriv
 computed here and the history rows are written by the `*_with_history` helpers.
 """
 
-import csv
-import io
 from collections import defaultdict
 
 from django.db import transaction
@@ -16,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from beneficiaries.importing.checking import INVALID, NEW, UPDATED
 from beneficiaries.importing.messages import render_all
 from beneficiaries.models import NAME_KEYS, Beneficiary
-from reintegration.lib.spreadsheets import CSV_DELIMITER, spreadsheet_safe
+from reintegration.lib.spreadsheets import csv_bytes
 
 BATCH = 500
 
@@ -72,16 +70,15 @@ def apply_changes(result, now) -> tuple[Beneficiary, tuple]:
 def error_file(table, problems: list[dict]) -> bytes:
     """The invalid rows as they were uploaded, plus an `error` column in the reader's language.
 
-    UTF-8 with a BOM, so that Excel shows Arabic; fix the rows and import this file again.
+    Fix the rows and import this file again. Every cell is spreadsheet-safe, the titles and
+    messages too: a header such as `=HYPERLINK(...)` comes back quoted.
     """
     messages = defaultdict(list)
     for item in render_all(problems):
         messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
-    writer.writerow([*table.titles, _("error")])
-    for number, cells in table.rows:
-        if number in messages:
-            cells = [*cells, *[""] * (len(table.titles) - len(cells))]
-            writer.writerow([spreadsheet_safe(cell) for cell in cells] + [" ; ".join(messages[number])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [
+        [*cells, *[""] * (len(table.titles) - len(cells)), " ; ".join(messages[number])]
+        for number, cells in table.rows
+        if number in messages
+    ]
+    return csv_bytes([*table.titles, _("error")], rows)

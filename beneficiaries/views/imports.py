@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
+from beneficiaries.access import log_access
 from beneficiaries.importing import (
     COLUMNS,
     MAX_MEGABYTES,
@@ -31,6 +32,7 @@ from beneficiaries.importing.reading import LIMITS, MAX_BYTES
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry
 from beneficiaries.tasks import check_import, commit_import
+from reintegration.lib.spreadsheets import download
 from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
@@ -184,7 +186,5 @@ def import_errors(request, pk):
         table = read_upload(stored.read(), job.original_name)
     content = error_file(table, problems)
     rows = len({item["row"] for item in problems})
-    AccessLog.record(request.user, AccessLog.Action.EXPORT, query=f"import #{job.pk}: invalid rows", row_count=rows)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
-    return response
+    log_access(request.user, AccessLog.Action.EXPORT, query=f"import #{job.pk}: invalid rows", row_count=rows)
+    return download(content, f"import-{job.pk}-errors.csv")

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import role_required
+from beneficiaries.access import log_access
 from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm, WithdrawalForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
 from reintegration.lib import contributions
-from reintegration.lib.pagination import KeysFirstPaginator
+from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
 
 PAGE_SIZE = 25
 
@@ -23,7 +23,6 @@ def visible(request):
     return Beneficiary.objects.visible_to(request.user)
 
 
-@vary_on_headers("HX-Request")
 @role_required(can_read_registry)
 def beneficiary_list(request):
     filters = BeneficiaryFilterForm(request.GET, user=request.user)
@@ -31,12 +30,10 @@ def beneficiary_list(request):
         filters.filter(visible(request)), PAGE_SIZE, rows=Beneficiary.objects.with_province()
     )
     page = paginator.get_page(request.GET.get("page"))
-    # A history restore asks for the whole page even though htmx sends HX-Request.
-    fragment = request.htmx and not request.htmx.history_restore_request
-    template = "beneficiaries/list.html#results" if fragment else "beneficiaries/list.html"
-    return render(
+    return page_or_fragment(
         request,
-        template,
+        "beneficiaries/list.html",
+        "results",
         {
             "filters": filters,
             "page": page,
@@ -49,7 +46,7 @@ def beneficiary_list(request):
 @role_required(can_read_registry)
 def beneficiary_detail(request, pk):
     beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
-    AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+    log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
     return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary))
 
 
@@ -71,7 +68,7 @@ def detail_context(request, beneficiary, **overrides):
 @role_required(can_reveal_cin)
 def reveal_cin(request, pk):
     beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
-    AccessLog.record(request.user, AccessLog.Action.REVEAL_CIN, beneficiary=beneficiary)
+    log_access(request.user, AccessLog.Action.REVEAL_CIN, beneficiary=beneficiary)
     if request.htmx:
         return render(request, "beneficiaries/detail.html#cin", {"beneficiary": beneficiary, "revealed": True})
     return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary, revealed=True))
@@ -91,7 +88,7 @@ def beneficiary_edit(request, pk):
     beneficiary = get_object_or_404(visible(request), pk=pk)
     if request.method == "GET":
         # The form shows the full CIN and every personal field: as much as a detail view.
-        AccessLog.record(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+        log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
     form = BeneficiaryForm(request.POST or None, instance=beneficiary, user=request.user)
     if request.method == "POST" and form.is_valid() and save_beneficiary(form, request.user):
         messages.success(request, _("The changes are saved."))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from beneficiaries import tasks
-from beneficiaries.importing import ImportRefused, build_plan, read_upload, render_all, write_plan
+from beneficiaries.importing import ImportRefused, build_plan, error_file, read_upload, render_all, write_plan
 from beneficiaries.models import AccessLog, Beneficiary, ImportJob
 from tests.beneficiaries.spreadsheets import confirm_import, csv_bytes, people, person, start_import, xlsx_bytes
 from tests.conftest import KHEMISSET, RABAT
@@ -150,6 +150,17 @@ def test_the_error_file_speaks_the_language_of_the_person_who_downloads_it(impor
     staff_client.cookies["idmaj_language"] = "fr"
     content = staff_client.get(reverse("beneficiaries:import_errors", args=[job.pk])).content.decode()
     assert "sex: Ce champ est obligatoire." in content
+
+
+def test_the_error_file_quotes_a_formula_in_the_header_and_in_the_cells(khemisset_staff):
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    data = csv_bytes([{**person(1, sex="X", commune="@SUM(A1)"), formula: "x"}])
+    table = read_upload(data, "people.csv")
+    with translation.override("en"):
+        content = error_file(table, build_plan(table, province(KHEMISSET)).problems).decode()
+    header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+    assert header[-2:] == ["'" + formula, "error"]
+    assert row[header.index("commune")] == "'@SUM(A1)"
 
 
 def test_an_invalid_row_5000_means_not_one_row_is_written(khemisset_staff):

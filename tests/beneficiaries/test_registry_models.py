@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog, Beneficiary, Consent, Status
 from tests.factories import BeneficiaryFactory, province
 
@@ -80,7 +81,7 @@ def test_consent_to_the_programme_is_what_counts(db, khemisset_staff):
 
 
 def test_the_access_log_cannot_be_edited_or_deleted(db, khemisset_staff):
-    entry = AccessLog.record(khemisset_staff, AccessLog.Action.VIEW, beneficiary=BeneficiaryFactory())
+    entry = log_access(khemisset_staff, AccessLog.Action.VIEW, beneficiary=BeneficiaryFactory())
     entry.action = AccessLog.Action.EXPORT
     with pytest.raises(PermissionError):
         entry.save()
