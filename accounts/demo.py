@@ -1,17 +1,17 @@
 """Demo users, one per role. Their password is printed by `load_demo`."""
 
-from accounts.models import Role, User
+from accounts.models import User
 from territory.models import Province, Region
 
 DEMO_PASSWORD = "idmaj-demo-2026"  # noqa: S105 - demo data only; load_demo refuses production
 
 DEMO_USERS = [
     # username, role, first name, last name, scope
-    ("khemisset.staff", Role.STAFF, "Samira", "Bennani", {"province": "04.291"}),
-    ("rabat.staff", Role.STAFF, "Youssef", "El Idrissi", {"province": "04.421"}),
-    ("rsk.coordinator", Role.COORDINATOR, "Karim", "Alaoui", {"region": "04"}),
-    ("khemisset.official", Role.OFFICIAL, "Nadia", "Tazi", {"province": "04.291"}),
-    ("admin", Role.ADMIN, "Amina", "Berrada", {}),
+    ("khemisset.staff", User.Role.STAFF, "Samira", "Bennani", {"province": "04.291"}),
+    ("rabat.staff", User.Role.STAFF, "Youssef", "El Idrissi", {"province": "04.421"}),
+    ("rsk.coordinator", User.Role.COORDINATOR, "Karim", "Alaoui", {"region": "04"}),
+    ("khemisset.official", User.Role.OFFICIAL, "Nadia", "Tazi", {"province": "04.291"}),
+    ("admin", User.Role.ADMIN, "Amina", "Berrada", {}),
 ]
 
 
@@ -28,7 +28,7 @@ def load(stdout):
                 "last_name": last_name,
                 "province": province,
                 "region": region,
-                "national": role == Role.ADMIN,
+                "national": role == User.Role.ADMIN,
             },
         )
         if created:

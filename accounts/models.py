@@ -10,16 +10,9 @@ from territory.models import Province, Region
 from territory.scoping import visible_provinces
 
 
-class Role(models.TextChoices):
-    STAFF = "staff", _("Provincial staff")
-    COORDINATOR = "coordinator", _("Partner coordinator")
-    OFFICIAL = "official", _("Official")
-    ADMIN = "admin", _("Administrator")
-
-
 class IdmajUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
-        extra_fields.setdefault("role", Role.ADMIN)
+        extra_fields.setdefault("role", self.model.Role.ADMIN)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(username, email, password, **extra_fields)
 
@@ -29,6 +22,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     A coordinator will also act for one partner; that link arrives with the partners app.
     """
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Provincial staff")
+        COORDINATOR = "coordinator", _("Partner coordinator")
+        OFFICIAL = "official", _("Official")
+        ADMIN = "admin", _("Administrator")
 
     username = models.CharField(
         _("username"),
@@ -65,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 name="accounts_user_staff_has_province",
-                condition=~Q(role=Role.STAFF) | Q(province__isnull=False),
+                condition=~Q(role="staff") | Q(province__isnull=False),  # Meta cannot see Role
                 violation_error_message=_("Provincial staff need a province."),
             ),
             models.CheckConstraint(
@@ -92,7 +91,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff(self) -> bool:
         """Django admin access: programme administrators only (not the `staff` role)."""
-        return self.is_active and self.role == Role.ADMIN
+        return self.is_active and self.role == self.Role.ADMIN
 
     def has_perm(self, perm, obj=None):
         return self.is_staff or super().has_perm(perm, obj)
@@ -102,7 +101,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_national(self) -> bool:
-        return self.role == Role.ADMIN or self.national
+        return self.role == self.Role.ADMIN or self.national
 
     @property
     def scope_label(self) -> str:

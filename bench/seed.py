@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from bench import names
-from beneficiaries.models import Beneficiary, Education, ExitReason, ReferralSource, Sex, Status
+from beneficiaries.models import Beneficiary
 from territory.models import Province, Region
 
 KHEMISSET = "04.291"
@@ -24,12 +24,12 @@ IMPORT_CIN_PREFIX = "ZZ"  # rows written by the import bench; never produced by 
 
 # Former inmates in the programme are overwhelmingly men, and most are early in the pipeline.
 STATUS_WEIGHTS = {
-    Status.REGISTERED: 30,
-    Status.ACCOMPANIED: 25,
-    Status.PROJECT_IN_PREPARATION: 15,
-    Status.FUNDED: 12,
-    Status.FOLLOWED_UP: 10,
-    Status.EXITED: 8,
+    Beneficiary.Status.REGISTERED: 30,
+    Beneficiary.Status.ACCOMPANIED: 25,
+    Beneficiary.Status.PROJECT_IN_PREPARATION: 15,
+    Beneficiary.Status.FUNDED: 12,
+    Beneficiary.Status.FOLLOWED_UP: 10,
+    Beneficiary.Status.EXITED: 8,
 }
 WOMEN_SHARE = 0.08
 
@@ -39,14 +39,14 @@ def bench_users() -> dict[str, User]:
     khemisset = Province.objects.get(code=KHEMISSET)
     region = Region.objects.get(code=RABAT_SALE_KENITRA)
     wanted = {
-        "national": ("bench.national", {"role": Role.ADMIN, "national": True, "province": None, "region": None}),
+        "national": ("bench.national", {"role": User.Role.ADMIN, "national": True, "province": None, "region": None}),
         "region": (
             "bench.rsk",
-            {"role": Role.COORDINATOR, "national": False, "province": None, "region": region},
+            {"role": User.Role.COORDINATOR, "national": False, "province": None, "region": region},
         ),
         "province": (
             "bench.khemisset",
-            {"role": Role.STAFF, "national": False, "province": khemisset, "region": None},
+            {"role": User.Role.STAFF, "national": False, "province": khemisset, "region": None},
         ),
     }
     users = {}
@@ -152,16 +152,16 @@ def person_fields(index: int, rng: random.Random, cin_prefix: str | None = None)
         "last_name": last,
         "first_name_ar": first_ar,
         "last_name_ar": last_ar,
-        "sex": Sex.FEMALE if woman else Sex.MALE,
+        "sex": Beneficiary.Sex.FEMALE if woman else Beneficiary.Sex.MALE,
         "date_of_birth": born,
         "phone": f"+2126{rng.randrange(10**8):08d}" if rng.random() < 0.8 else "",
         "release_date": release,
         "prison": rng.choice(names.PRISONS),
         "support_centre": "Centre d'accompagnement de Salé",
-        "referral_source": rng.choice(ReferralSource.values),
+        "referral_source": rng.choice(Beneficiary.ReferralSource.values),
         "skills": rng.choice(names.TRADES),
-        "education": rng.choice(Education.values),
+        "education": rng.choice(Beneficiary.Education.values),
         "dependants": rng.randrange(6),
         "status": status,
-        "exit_reason": rng.choice(ExitReason.values) if status == Status.EXITED else "",
+        "exit_reason": rng.choice(Beneficiary.ExitReason.values) if status == Beneficiary.Status.EXITED else "",
     }

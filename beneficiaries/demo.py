@@ -3,8 +3,15 @@
 from datetime import date, timedelta
 
 from accounts.models import User
-from beneficiaries.models import Beneficiary, Consent, ExitReason, ReferralSource, Sex, Status
+from beneficiaries.models import Beneficiary, Consent
 from territory.models import Province
+
+ExitReason, ReferralSource, Sex, Status = (
+    Beneficiary.ExitReason,
+    Beneficiary.ReferralSource,
+    Beneficiary.Sex,
+    Beneficiary.Status,
+)
 
 MEN = [
     ("Mohamed", "محمد"), ("Youssef", "يوسف"), ("Abdellah", "عبد الله"), ("Hicham", "هشام"), ("Rachid", "رشيد"),

@@ -7,17 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.identity import normalise_cin, normalise_phone, validate_cin
-from beneficiaries.models import (
-    MINIMUM_AGE_AT_RELEASE,
-    AgeBand,
-    Beneficiary,
-    Consent,
-    ExitReason,
-    ReferralSource,
-    Sex,
-    Status,
-    years_before,
-)
+from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, years_before
 from reintegration.lib import listing
 from reintegration.lib.names import search_words
 from territory.scoping import visible_provinces
@@ -227,17 +217,17 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=capfirst(_("new status")))
     exit_reason = forms.ChoiceField(
         label=capfirst(_("exit reason")),
-        choices=[("", _("Only when leaving the programme")), *ExitReason.choices],
+        choices=[("", _("Only when leaving the programme")), *Beneficiary.ExitReason.choices],
         required=False,
     )
 
     def __init__(self, *args, beneficiary, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s, Status(s).label) for s in beneficiary.allowed_statuses()]
+        self.fields["status"].choices = [(s, Beneficiary.Status(s).label) for s in beneficiary.allowed_statuses()]
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == Status.EXITED and not data.get("exit_reason"):
+        if data.get("status") == Beneficiary.Status.EXITED and not data.get("exit_reason"):
             self.add_error("exit_reason", _("Choose why the person leaves the programme."))
         return data
 
@@ -262,12 +252,12 @@ class BeneficiaryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or CIN"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
     commune = forms.CharField(label=_("commune"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Status.choices], required=False)
-    sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All")), *Sex.choices], required=False)
-    age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All")), *AgeBand.choices], required=False)
+    status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Beneficiary.Status.choices], required=False)
+    sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All")), *Beneficiary.Sex.choices], required=False)
+    age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All")), *Beneficiary.AgeBand.choices], required=False)
     release_year = forms.IntegerField(label=_("release year"), required=False, min_value=1950, max_value=2100)
     referral_source = forms.ChoiceField(
-        label=_("referral source"), choices=[("", _("All")), *ReferralSource.choices], required=False
+        label=_("referral source"), choices=[("", _("All")), *Beneficiary.ReferralSource.choices], required=False
     )
     sort = listing.sort_field(SORTS)
 

@@ -4,10 +4,10 @@ Scope is not decided here: every lookup goes through `Beneficiary.objects.visibl
 so a record outside the user's scope answers 404 before any of these is asked.
 """
 
-from accounts.models import Role
+from accounts.models import User
 
-READERS = {Role.STAFF, Role.COORDINATOR, Role.ADMIN}
-WRITERS = {Role.STAFF, Role.ADMIN}
+READERS = {User.Role.STAFF, User.Role.COORDINATOR, User.Role.ADMIN}
+WRITERS = {User.Role.STAFF, User.Role.ADMIN}
 
 
 def can_read_registry(user) -> bool:

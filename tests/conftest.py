@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import User
 from tests.factories import UserFactory, province, region
 
 KHEMISSET = "04.291"
@@ -21,32 +21,32 @@ def fast_and_plain(settings):
 
 @pytest.fixture
 def khemisset_staff(db):
-    return UserFactory(username="khemisset.staff", role=Role.STAFF, province=province(KHEMISSET))
+    return UserFactory(username="khemisset.staff", role=User.Role.STAFF, province=province(KHEMISSET))
 
 
 @pytest.fixture
 def rabat_staff(db):
-    return UserFactory(username="rabat.staff", role=Role.STAFF, province=province(RABAT))
+    return UserFactory(username="rabat.staff", role=User.Role.STAFF, province=province(RABAT))
 
 
 @pytest.fixture
 def rsk_coordinator(db):
-    return UserFactory(username="rsk.coordinator", role=Role.COORDINATOR, province=None, region=region("04"))
+    return UserFactory(username="rsk.coordinator", role=User.Role.COORDINATOR, province=None, region=region("04"))
 
 
 @pytest.fixture
 def khemisset_official(db):
-    return UserFactory(username="khemisset.official", role=Role.OFFICIAL, province=province(KHEMISSET))
+    return UserFactory(username="khemisset.official", role=User.Role.OFFICIAL, province=province(KHEMISSET))
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="admin", role=Role.ADMIN, province=None, national=True)
+    return UserFactory(username="admin", role=User.Role.ADMIN, province=None, national=True)
 
 
 @pytest.fixture
 def unscoped_coordinator(db):
-    return UserFactory(username="nobody", role=Role.COORDINATOR, province=None)
+    return UserFactory(username="nobody", role=User.Role.COORDINATOR, province=None)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import factory
 
-from accounts.models import Role, User
+from accounts.models import User
 from territory.models import Province, Region
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    role = Role.STAFF
+    role = User.Role.STAFF
     province = factory.LazyFunction(lambda: province("04.291"))
     password = factory.django.Password(TEST_PASSWORD)
 

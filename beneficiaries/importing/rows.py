@@ -13,8 +13,10 @@ from django.utils import translation
 from beneficiaries.identity import EASTERN_DIGITS, normalise_cin, normalise_phone, validate_cin
 from beneficiaries.importing.columns import NAME_PAIRS
 from beneficiaries.importing.messages import problem
-from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, ReferralSource, Sex, years_before
+from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, years_before
 from reintegration.lib.names import fold
+
+ReferralSource, Sex = Beneficiary.ReferralSource, Beneficiary.Sex
 
 TEXT_FIELDS = ["no_cin_reason", "first_name", "last_name", "first_name_ar", "last_name_ar", "commune", "prison"]
 NAME_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar"}

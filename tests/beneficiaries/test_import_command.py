@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from accounts.models import Role
+from accounts.models import User
 from beneficiaries.models import Beneficiary
 from tests.beneficiaries.spreadsheets import csv_bytes, people, person, xlsx_bytes
 from tests.conftest import KHEMISSET, RABAT
@@ -87,7 +87,7 @@ def test_a_missing_file_or_an_unknown_province_is_refused(write_file, admin_user
 
 
 def test_without_any_active_admin_it_asks_for_an_importer(write_file, db):
-    UserFactory(username="old.admin", role=Role.ADMIN, province=None, national=True, is_active=False)
+    UserFactory(username="old.admin", role=User.Role.ADMIN, province=None, national=True, is_active=False)
     with pytest.raises(CommandError, match="No active administrator"):
         run(write_file(csv_bytes(people(1))), "--province", KHEMISSET)
 

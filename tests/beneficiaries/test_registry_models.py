@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from beneficiaries.access import log_access
-from beneficiaries.models import AccessLog, Beneficiary, Consent, Status
+from beneficiaries.models import AccessLog, Beneficiary, Consent
 from tests.factories import BeneficiaryFactory, province
 
 
@@ -46,19 +46,19 @@ def test_same_name_born_another_day_is_not_a_probable_duplicate(db):
 
 def test_status_moves_one_step_forward_and_history_keeps_who(db, khemisset_staff):
     beneficiary = BeneficiaryFactory()
-    beneficiary.move_to(Status.ACCOMPANIED, by=khemisset_staff)
+    beneficiary.move_to(Beneficiary.Status.ACCOMPANIED, by=khemisset_staff)
     beneficiary.refresh_from_db()
-    assert beneficiary.status == Status.ACCOMPANIED
+    assert beneficiary.status == Beneficiary.Status.ACCOMPANIED
     assert beneficiary.history.first().history_user == khemisset_staff
     with pytest.raises(ValidationError):
-        beneficiary.move_to(Status.FUNDED, by=khemisset_staff)
+        beneficiary.move_to(Beneficiary.Status.FUNDED, by=khemisset_staff)
 
 
 def test_exit_needs_a_reason_and_is_final(db, khemisset_staff):
     beneficiary = BeneficiaryFactory()
     with pytest.raises(ValidationError):
-        beneficiary.move_to(Status.EXITED, by=khemisset_staff)
-    beneficiary.move_to(Status.EXITED, by=khemisset_staff, exit_reason="moved_away")
+        beneficiary.move_to(Beneficiary.Status.EXITED, by=khemisset_staff)
+    beneficiary.move_to(Beneficiary.Status.EXITED, by=khemisset_staff, exit_reason="moved_away")
     assert beneficiary.allowed_statuses() == []
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from beneficiaries.models import AccessLog, Beneficiary, Consent, Status
+from beneficiaries.models import AccessLog, Beneficiary, Consent
 from tests.factories import BeneficiaryFactory, province
 
 
@@ -146,7 +146,7 @@ def test_search_never_finds_people_outside_the_scope(client_for, khemisset_staff
 
 
 def test_filters_narrow_the_list_and_the_count_says_so(client_for, khemisset_staff, khemisset_person):
-    BeneficiaryFactory(last_name="Amrani", sex="F", status=Status.ACCOMPANIED, commune="Tiflet")
+    BeneficiaryFactory(last_name="Amrani", sex="F", status=Beneficiary.Status.ACCOMPANIED, commune="Tiflet")
     client = client_for(khemisset_staff)
     assert names_listed(client, sex="F") == {"Amrani"}
     assert names_listed(client, status="accompanied", commune="tiflet") == {"Amrani"}
@@ -295,7 +295,7 @@ def test_status_change_from_the_detail_page(client_for, khemisset_staff, khemiss
     client = client_for(khemisset_staff)
     client.post(url("change_status", khemisset_person.pk), {"status": "accompanied"})
     khemisset_person.refresh_from_db()
-    assert khemisset_person.status == Status.ACCOMPANIED
+    assert khemisset_person.status == Beneficiary.Status.ACCOMPANIED
     page = client.get(url("detail", khemisset_person.pk)).text
     assert "Status: Accompanied" in page or "الحالة" in page
 
@@ -304,7 +304,7 @@ def test_exit_without_a_reason_is_refused_with_a_message(client_for, khemisset_s
     client = client_for(khemisset_staff)
     response = client.post(url("change_status", khemisset_person.pk), {"status": "exited"}, follow=True)
     khemisset_person.refresh_from_db()
-    assert khemisset_person.status == Status.REGISTERED
+    assert khemisset_person.status == Beneficiary.Status.REGISTERED
     assert 'class="alert alert-danger"' in response.text
 
 

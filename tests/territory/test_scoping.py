@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError
 
-from accounts.models import Role, User
+from accounts.models import User
 from territory.scoping import visible_provinces
 from tests.factories import UserFactory, province, region
 
@@ -26,7 +26,7 @@ def test_user_with_no_scope_sees_nothing(unscoped_coordinator):
 
 
 def test_admin_and_national_users_see_every_province(admin_user, db):
-    national_official = UserFactory(username="national", role=Role.OFFICIAL, province=None, national=True)
+    national_official = UserFactory(username="national", role=User.Role.OFFICIAL, province=None, national=True)
     assert len(codes(admin_user)) == 75
     assert len(codes(national_official)) == 75
 
@@ -38,14 +38,14 @@ def test_inactive_user_sees_nothing(khemisset_staff):
 
 def test_staff_without_a_province_is_refused_by_the_database(db):
     with pytest.raises(IntegrityError):
-        User.objects.create(username="lost", role=Role.STAFF)
+        User.objects.create(username="lost", role=User.Role.STAFF)
 
 
 def test_a_user_cannot_have_both_a_province_and_a_region(db):
     with pytest.raises(IntegrityError):
-        User.objects.create(username="both", role=Role.OFFICIAL, province=province("04.291"), region=region("04"))
+        User.objects.create(username="both", role=User.Role.OFFICIAL, province=province("04.291"), region=region("04"))
 
 
 def test_a_national_user_cannot_also_have_a_region(db):
     with pytest.raises(IntegrityError):
-        User.objects.create(username="both", role=Role.OFFICIAL, region=region("04"), national=True)
+        User.objects.create(username="both", role=User.Role.OFFICIAL, region=region("04"), national=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from beneficiaries.importing import FileRefused, build_plan, read_upload, render_all, write_plan
 from beneficiaries.permissions import can_edit_registry
 from territory.models import Province
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(_("No active user is named %(name)s.") % {"name": username})
         else:
-            user = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+            user = User.objects.filter(role=User.Role.ADMIN, is_active=True).order_by("pk").first()
             if user is None:
                 raise CommandError(_("No active administrator: create one, or name the importer with --user."))
         if not (can_edit_registry(user) and visible_provinces(user).filter(pk=province.pk).exists()):

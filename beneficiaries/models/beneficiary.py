@@ -1,0 +1,298 @@
+"""A former inmate in the programme: identity, path, status; searched and matched across scripts."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
+from beneficiaries.models.consent import Consent
+from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
+from territory.models import Province
+from territory.scoping import province_q
+
+MINIMUM_AGE_AT_RELEASE = 16
+# Fields computed from the names by Beneficiary.refresh_name_keys().
+NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar")
+
+
+class BeneficiaryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user))
+
+    def with_province(self):
+        return self.select_related("province")
+
+    def search(self, text: str):
+        """Exact CIN, or every word found in a name, in either script, spelling variants included."""
+        cin = normalise_cin(text)
+        if CIN_PATTERN.fullmatch(cin) and any(c.isdigit() for c in cin):
+            return self.filter(cin=cin)
+        condition = Q()
+        for word in search_words(text):
+            matches = Q(search_text__contains=word)
+            for outline in {skeleton(word), family_outline(word)}:
+                if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry
+                    matches |= Q(search_text__contains=f"|{outline}|")
+            if connection.vendor == "postgresql" and len(word) >= 4:
+                matches |= Q(search_text__trigram_word_similar=word)
+            condition &= matches
+        return self.filter(condition)
+
+    def in_age_band(self, band: str, today: date | None = None):
+        today = today or timezone.localdate()
+        low, _, high = band.partition("-")
+        low = int(low.rstrip("+"))
+        condition = Q(date_of_birth__lte=years_before(today, low))
+        if high:
+            condition &= Q(date_of_birth__gt=years_before(today, int(high) + 1))
+        return self.filter(condition)
+
+    def probable_duplicates(self, *, date_of_birth, names: list[tuple[str, str]], exclude_pk=None):
+        """Same birth date and the same name outline, in either script and either order."""
+        keys = set().union(*(person_keys(first, last) for first, last in names if first.strip() and last.strip()))
+        keys.discard("")
+        if not keys or not date_of_birth:
+            return self.none()
+        found = self.filter(Q(person_key__in=keys) | Q(person_key_ar__in=keys), date_of_birth=date_of_birth)
+        return found.exclude(pk=exclude_pk) if exclude_pk else found
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class Beneficiary(models.Model):
+    """A former inmate registered in the programme.
+
+    Deliberately absent: the offence, the sentence and the judicial file. Law 09-08 makes
+    data minimisation a legal duty, and the programme needs none of them to help someone
+    build a business; storing them would only add harm if the data leaked.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ACCOMPANIED = "accompanied", _("Accompanied")
+        PROJECT_IN_PREPARATION = "project_in_preparation", _("Project in preparation")
+        FUNDED = "funded", _("Funded")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        EXITED = "exited", _("Exited")
+
+    # Each status may move one step forward; any status but "exited" may exit.
+    NEXT_STATUS = {
+        Status.REGISTERED: Status.ACCOMPANIED,
+        Status.ACCOMPANIED: Status.PROJECT_IN_PREPARATION,
+        Status.PROJECT_IN_PREPARATION: Status.FUNDED,
+        Status.FUNDED: Status.FOLLOWED_UP,
+    }
+
+    class ExitReason(models.TextChoices):
+        REINTEGRATED = "reintegrated", _("Reintegrated")
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        DECEASED = "deceased", _("Deceased")
+        OTHER = "other", _("Other")
+
+    class Education(models.TextChoices):
+        NONE = "none", _("No schooling")
+        PRIMARY = "primary", _("Primary")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary (collège)")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary (lycée)")
+        VOCATIONAL = "vocational", _("Vocational training")
+        HIGHER = "higher", _("Higher education")
+
+    class ReferralSource(models.TextChoices):
+        FOUNDATION = "foundation", _("Mohammed VI Foundation centre")
+        PRISON = "prison", _("Prison administration (DGAPR)")
+        ASSOCIATION = "association", _("Association")
+        SELF = "self", _("Came on their own")
+        OTHER = "other", _("Other")
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "16-24", _("16 to 24")
+        FROM_25 = "25-34", _("25 to 34")
+        FROM_35 = "35-44", _("35 to 44")
+        FROM_45 = "45+", _("45 and over")
+
+    cin = models.CharField(
+        _("CIN"),
+        max_length=9,
+        null=True,
+        blank=True,
+        help_text=_("National identity card number: one or two letters then up to 7 digits."),
+    )
+    no_cin_reason = models.CharField(
+        _("reason for having no CIN"),
+        max_length=200,
+        blank=True,
+        help_text=_("Required when the person has no CIN; they are then matched by name and date of birth."),
+    )
+    first_name = models.CharField(
+        _("first name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    last_name = models.CharField(
+        _("last name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    first_name_ar = models.CharField(
+        _("first name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    last_name_ar = models.CharField(
+        _("last name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=13, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    province = models.ForeignKey(Province, models.PROTECT, related_name="+", verbose_name=_("province"))
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    education = models.CharField(_("education level"), max_length=20, choices=Education.choices, blank=True)
+    skills = models.TextField(_("skills and trades"), blank=True)
+    detention_training = models.TextField(_("training received in detention"), blank=True)
+    release_date = models.DateField(_("release date"), null=True, blank=True)
+    prison = models.CharField(_("prison establishment"), max_length=120, blank=True)
+    support_centre = models.CharField(_("support centre"), max_length=120, blank=True)
+    referral_source = models.CharField(_("referral source"), max_length=20, choices=ReferralSource.choices, blank=True)
+    dependants = models.PositiveSmallIntegerField(_("household dependants"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.REGISTERED)
+    exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason.choices, blank=True)
+
+    # Derived from the names on every save (NAME_KEYS), for sorting, search and duplicate detection.
+    sort_name = models.CharField(max_length=170, editable=False, default="")
+    sort_name_ar = models.CharField(max_length=170, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    person_key = models.CharField(max_length=100, editable=False, default="")
+    person_key_ar = models.CharField(max_length=100, editable=False, default="")
+
+    duplicate_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("probable duplicate dismissed by"),
+    )
+    duplicate_confirmed_at = models.DateTimeField(_("probable duplicate dismissed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=[*NAME_KEYS, "updated_at"])
+    objects = BeneficiaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        ordering = ["sort_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cin"], condition=Q(cin__isnull=False), name="beneficiaries_beneficiary_cin_unique"
+            ),
+            models.CheckConstraint(
+                name="beneficiaries_beneficiary_cin_or_reason",
+                condition=Q(cin__isnull=False) | ~Q(no_cin_reason=""),
+            ),
+            models.CheckConstraint(
+                name="beneficiaries_beneficiary_named_in_one_script",
+                condition=(~Q(first_name="") & ~Q(last_name="")) | (~Q(first_name_ar="") & ~Q(last_name_ar="")),
+            ),
+            # Meta cannot see the nested choices: their values are written out.
+            models.CheckConstraint(name="beneficiaries_beneficiary_sex_valid", condition=Q(sex__in=["M", "F"])),
+            models.CheckConstraint(
+                name="beneficiaries_beneficiary_exit_has_reason",
+                condition=Q(status="exited", exit_reason__gt="") | (~Q(status="exited") & Q(exit_reason="")),
+            ),
+        ]
+        indexes = [
+            # The list's whole order, so a page of 25 is read from the index (measured by make bench).
+            models.Index(fields=["sort_name", "id"], name="beneficiary_sort_idx"),
+            models.Index(fields=["province", "sort_name", "id"], name="beneficiary_province_sort_idx"),
+            models.Index(fields=["sort_name_ar", "id"], name="beneficiary_sort_ar_idx"),
+            models.Index(fields=["province", "sort_name_ar", "id"], name="beneficiary_prov_sort_ar_idx"),
+            models.Index(fields=["date_of_birth"], name="beneficiary_birth_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *NAME_KEYS}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:detail", args=[self.pk])
+
+    def refresh_name_keys(self):
+        """Recompute NAME_KEYS; bulk writes, which skip save(), must call it themselves."""
+        names = [self.first_name, self.last_name, self.first_name_ar, self.last_name_ar]
+        # Family name first, in the list's script when the person has a name in it, else in the other.
+        latin = f"{self.last_name} {self.first_name}" if self.last_name else ""
+        arabic = f"{self.last_name_ar} {self.first_name_ar}" if self.last_name_ar else ""
+        self.sort_name = fold(latin or arabic)[:170]
+        self.sort_name_ar = fold(arabic or latin)[:170]
+        # Family names also without their article, so "Idrissi" finds "El Idrissi" and الإدريسي.
+        families = [family_outline(self.last_name), family_outline(self.last_name_ar)]
+        outlines = ({skeleton(name) for name in names} | set(families)) - {""}
+        self.search_text = " ".join(fold(name) for name in names if name) + " |" + "|".join(sorted(outlines)) + "|"
+        self.person_key = person_key(self.first_name, self.last_name)
+        self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)
+
+    @property
+    def full_name(self) -> str:
+        latin = f"{self.first_name} {self.last_name}".strip()
+        arabic = f"{self.first_name_ar} {self.last_name_ar}".strip()
+        return " — ".join(name for name in (latin, arabic) if name)
+
+    @property
+    def masked_cin(self) -> str:
+        return mask_cin(self.cin or "")
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def has_consent(self) -> bool:
+        """A project may be submitted only for someone who agreed to take part."""
+        return self.consents.filter(purpose=Consent.Purpose.PROGRAMME, withdrawn_on__isnull=True).exists()
+
+    def allowed_statuses(self) -> list[str]:
+        if self.status == self.Status.EXITED:
+            return []
+        following = self.NEXT_STATUS.get(self.status)
+        return [s for s in (following, self.Status.EXITED) if s]
+
+    def move_to(self, status: str, *, by, exit_reason: str = "") -> None:
+        """Change the status one step forward, or exit with a reason. History records who and when."""
+        with transaction.atomic():
+            # Lock first: two staff members could change the same person at once. The change is
+            # made on the locked row, so a concurrent edit of other fields is not overwritten.
+            current = Beneficiary.objects.select_for_update().get(pk=self.pk)
+            if status not in current.allowed_statuses():
+                raise ValidationError(_("This status change is not allowed."), code="bad_transition")
+            if status == self.Status.EXITED and exit_reason not in self.ExitReason.values:
+                raise ValidationError(_("Choose why the person leaves the programme."), code="exit_reason")
+            current.status = status
+            current.exit_reason = exit_reason if status == self.Status.EXITED else ""
+            current._history_user = by
+            current.save(update_fields=["status", "exit_reason", "updated_at"])
+        self.status, self.exit_reason = current.status, current.exit_reason

@@ -1,0 +1,152 @@
+"""A spreadsheet import's job: its state machine, raced safely by the web page and the task worker."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from territory.models import Province
+from territory.scoping import province_q
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(province_q(user))
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import: uploaded, checked row by row (dry run), then confirmed and written at once.
+
+    The report holds message codes and parameters, not sentences: each page renders them in the
+    reader's language (see beneficiaries.importing.messages).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking the rows")
+        VALIDATED = "validated", _("Checked: waiting for confirmation")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    RUNNING = (Status.QUEUED, Status.VALIDATING, Status.IMPORTING)
+    CANCELLABLE = (Status.QUEUED, Status.VALIDATING, Status.VALIDATED)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    province = models.ForeignKey(Province, models.PROTECT, related_name="+", verbose_name=_("province"))
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    skip_invalid = models.BooleanField(_("import only the valid rows"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.original_name
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:import_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def counts(self) -> dict:
+        return self.report.get("counts", {})
+
+    @property
+    def invalid_rows(self) -> int:
+        return self.counts.get("invalid", 0)
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(self.counts.get(key, 0) for key in ("new", "updated", "unchanged"))
+
+    # Each transition is one conditional UPDATE: the web page and the worker may race (a cancel
+    # while the check finishes), and only the first to move the job from the expected state wins.
+    def _move(self, from_states, to, **fields) -> bool:
+        moved = ImportJob.objects.filter(pk=self.pk, status__in=from_states).update(status=to, **fields)
+        if moved:
+            self.status = to
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(moved)
+
+    def start_checking(self) -> bool:
+        return self._move([self.Status.QUEUED], self.Status.VALIDATING, processed_rows=0)
+
+    def record_preview(self, report: dict) -> bool:
+        """The dry run's result; also where a commit returns when the registry changed since the preview."""
+        return self._move(
+            [self.Status.VALIDATING, self.Status.IMPORTING],
+            self.Status.VALIDATED,
+            report=report,
+            processed_rows=self.total_rows,
+            confirmed_by=None,
+            confirmed_at=None,
+        )
+
+    def confirm(self, *, by, skip_invalid: bool) -> None:
+        """The user's go-ahead after the preview; it also confirms the probable duplicates shown."""
+        if self.status != self.Status.VALIDATED:
+            raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
+        if self.invalid_rows and not skip_invalid:
+            raise ValidationError(
+                _("The file has invalid rows: correct them, or choose to import only the valid rows."),
+                code="invalid_rows",
+            )
+        if not self.valid_rows:
+            raise ValidationError(_("The file has no valid row to import."), code="nothing_to_import")
+        moved = self._move(
+            [self.Status.VALIDATED],
+            self.Status.IMPORTING,
+            skip_invalid=skip_invalid,
+            confirmed_by=by,
+            confirmed_at=timezone.now(),
+            processed_rows=0,
+        )
+        if not moved:
+            raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
+
+    def forget_file(self) -> None:
+        """Delete the upload: it holds personal data the registry does not need once the job is over."""
+        self.file.delete(save=False)
+        ImportJob.objects.filter(pk=self.pk).update(file="")
+
+    def cancel(self) -> None:
+        if not self._move(self.CANCELLABLE, self.Status.CANCELLED, finished_at=timezone.now()):
+            raise ValidationError(_("This import can no longer be cancelled."), code="bad_transition")
+        self.forget_file()  # personal data that will never be imported
+
+    def finish(self, report: dict) -> bool:
+        return self._move([self.Status.IMPORTING], self.Status.DONE, report=report, finished_at=timezone.now())
+
+    def fail(self, code: str, **params) -> bool:
+        """Stop for good, saying why (a message code of beneficiaries.importing.messages)."""
+        report = {**self.report, "failure": {"code": code, "params": params}}
+        return self._move(self.RUNNING, self.Status.FAILED, report=report, finished_at=timezone.now())
