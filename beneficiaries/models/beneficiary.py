@@ -255,6 +255,8 @@ class Beneficiary(models.Model):
         self.person_key = person_key(self.first_name, self.last_name)
         self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)
 
+    refresh_name_keys.alters_data = True
+
     @property
     def full_name(self) -> str:
         latin = f"{self.first_name} {self.last_name}".strip()
