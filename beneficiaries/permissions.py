@@ -2,6 +2,11 @@
 
 Scope is not decided here: every lookup goes through `Beneficiary.objects.visible_to(user)`,
 so a record outside the user's scope answers 404 before any of these is asked.
+
+Two kinds of predicate: `(user)` for a screen without a record (the list, registration, import,
+export), `(user, obj)` for an action on one record. The second kind takes the record even when the
+rule does not look at it yet, so that a rule about the record (projects: whoever submitted may not
+approve) has one place, and views and templates keep asking the same question.
 """
 
 from accounts.models import User
@@ -26,3 +31,21 @@ def can_reveal_cin(user) -> bool:
 
 def can_export(user) -> bool:
     return can_read_registry(user)
+
+
+def can_view_beneficiary(user, beneficiary) -> bool:
+    return can_read_registry(user)
+
+
+def can_edit_beneficiary(user, beneficiary) -> bool:
+    """Edit the record, change the status, record or withdraw a consent."""
+    return can_edit_registry(user)
+
+
+def can_reveal_beneficiary_cin(user, beneficiary) -> bool:
+    return can_reveal_cin(user)
+
+
+def can_handle_import(user, job) -> bool:
+    """Follow, confirm, cancel an import and download its error file."""
+    return can_edit_registry(user)

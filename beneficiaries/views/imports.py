@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +30,7 @@ from beneficiaries.importing import (
 )
 from beneficiaries.importing.reading import LIMITS, MAX_BYTES
 from beneficiaries.models import AccessLog, ImportJob
-from beneficiaries.permissions import can_edit_registry
+from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
 from reintegration.lib.spreadsheets import download
 from territory.scoping import visible_provinces
@@ -78,6 +78,14 @@ def visible_jobs(request):
     return ImportJob.objects.visible_to(request.user)
 
 
+def _get_job_for_handling(request, pk):
+    """The import, when in the user's scope (else 404), and when they may handle it (else 403)."""
+    job = get_object_or_404(visible_jobs(request).select_related("province", "created_by", "confirmed_by"), pk=pk)
+    if not can_handle_import(request.user, job):
+        raise PermissionDenied
+    return job
+
+
 @role_required(can_edit_registry)
 def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -108,9 +116,8 @@ def start_import(upload, *, province, rows, by) -> ImportJob:
     return job
 
 
-@role_required(can_edit_registry)
 def import_detail(request, pk):
-    job = get_object_or_404(visible_jobs(request).select_related("province", "created_by", "confirmed_by"), pk=pk)
+    job = _get_job_for_handling(request, pk)
     report = job.report
     problems = report.get("problems", [])
     waiting = job.status == ImportJob.Status.VALIDATED
@@ -135,10 +142,9 @@ def import_detail(request, pk):
 
 
 @never_cache
-@role_required(can_edit_registry)
 def import_status(request, pk):
     """What the progress bar needs, polled every second while the job runs."""
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = _get_job_for_handling(request, pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -151,9 +157,8 @@ def import_status(request, pk):
 
 
 @require_POST
-@role_required(can_edit_registry)
 def import_confirm(request, pk):
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = _get_job_for_handling(request, pk)
     try:
         with transaction.atomic():
             job.confirm(by=request.user, skip_invalid=request.POST.get("skip_invalid") == "1")
@@ -164,9 +169,8 @@ def import_confirm(request, pk):
 
 
 @require_POST
-@role_required(can_edit_registry)
 def import_cancel(request, pk):
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = _get_job_for_handling(request, pk)
     try:
         job.cancel()
         messages.success(request, _("The import was cancelled: nothing was written."))
@@ -175,10 +179,9 @@ def import_cancel(request, pk):
     return redirect(job)
 
 
-@role_required(can_edit_registry)
 def import_errors(request, pk):
     """The invalid rows, as uploaded, with an `error` column: to correct and import again."""
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = _get_job_for_handling(request, pk)
     problems = job.report.get("problems", [])
     if not problems or not job.file:
         raise Http404

@@ -1,7 +1,7 @@
 """The registry screens: list, detail, register, edit, reveal the CIN, status and consent."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,22 +12,48 @@ from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm, WithdrawalForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
-from beneficiaries.permissions import can_edit_registry, can_export, can_read_registry, can_reveal_cin
+from beneficiaries.permissions import (
+    can_edit_beneficiary,
+    can_edit_registry,
+    can_export,
+    can_read_registry,
+    can_reveal_beneficiary_cin,
+    can_view_beneficiary,
+)
 from reintegration.lib import contributions
 from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
 
 PAGE_SIZE = 25
 
 
-def visible(request):
-    return Beneficiary.objects.visible_to(request.user)
+def _get_beneficiary(request, pk, may):
+    """The person, when in the user's scope (else 404: never say they exist elsewhere), and when
+    `may(user, person)` holds (else 403). Each action has its own helper below."""
+    beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user).with_province(), pk=pk)
+    if not may(request.user, beneficiary):
+        raise PermissionDenied
+    return beneficiary
+
+
+def _get_beneficiary_for_view(request, pk):
+    return _get_beneficiary(request, pk, can_view_beneficiary)
+
+
+def _get_beneficiary_for_edit(request, pk):
+    return _get_beneficiary(request, pk, can_edit_beneficiary)
+
+
+def _get_beneficiary_for_reveal(request, pk):
+    return _get_beneficiary(request, pk, can_reveal_beneficiary_cin)
 
 
 @role_required(can_read_registry)
 def beneficiary_list(request):
     filters = BeneficiaryFilterForm(request.GET, user=request.user)
     paginator = KeysFirstPaginator(
-        filters.filter(visible(request)), PAGE_SIZE, rows=Beneficiary.objects.with_province()
+        filters.filter(Beneficiary.objects.visible_to(request.user)),
+        PAGE_SIZE,
+        rows=Beneficiary.objects.with_province(),
     )
     page = paginator.get_page(request.GET.get("page"))
     return page_or_fragment(
@@ -43,21 +69,20 @@ def beneficiary_list(request):
     )
 
 
-@role_required(can_read_registry)
 def beneficiary_detail(request, pk):
-    beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
+    beneficiary = _get_beneficiary_for_view(request, pk)
     log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
     return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary))
 
 
 def detail_context(request, beneficiary, **overrides):
-    can_edit = can_edit_registry(request.user)
+    can_edit = can_edit_beneficiary(request.user, beneficiary)
     return {
         "beneficiary": beneficiary,
         "consents": beneficiary.consents.select_related("recorded_by"),
         "timeline": contributions.timeline(beneficiary),
         "can_edit": can_edit,
-        "can_reveal": can_reveal_cin(request.user),
+        "can_reveal": can_reveal_beneficiary_cin(request.user, beneficiary),
         "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,
         "consent_form": ConsentForm() if can_edit else None,
         **overrides,
@@ -65,9 +90,8 @@ def detail_context(request, beneficiary, **overrides):
 
 
 @require_POST
-@role_required(can_reveal_cin)
 def reveal_cin(request, pk):
-    beneficiary = get_object_or_404(visible(request).with_province(), pk=pk)
+    beneficiary = _get_beneficiary_for_reveal(request, pk)
     log_access(request.user, AccessLog.Action.REVEAL_CIN, beneficiary=beneficiary)
     if request.htmx:
         return render(request, "beneficiaries/detail.html#cin", {"beneficiary": beneficiary, "revealed": True})
@@ -83,9 +107,8 @@ def beneficiary_create(request):
     return render(request, "beneficiaries/form.html", {"form": form})
 
 
-@role_required(can_edit_registry)
 def beneficiary_edit(request, pk):
-    beneficiary = get_object_or_404(visible(request), pk=pk)
+    beneficiary = _get_beneficiary_for_edit(request, pk)
     if request.method == "GET":
         # The form shows the full CIN and every personal field: as much as a detail view.
         log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
@@ -128,9 +151,8 @@ def save_beneficiary(form, user):
 
 
 @require_POST
-@role_required(can_edit_registry)
 def change_status(request, pk):
-    beneficiary = get_object_or_404(visible(request), pk=pk)
+    beneficiary = _get_beneficiary_for_edit(request, pk)
     form = StatusForm(request.POST, beneficiary=beneficiary)
     if not form.is_valid():
         for error in form.errors.values():
@@ -146,9 +168,8 @@ def change_status(request, pk):
 
 
 @require_POST
-@role_required(can_edit_registry)
 def record_consent(request, pk):
-    beneficiary = get_object_or_404(visible(request), pk=pk)
+    beneficiary = _get_beneficiary_for_edit(request, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
         consent = form.save(commit=False)
@@ -164,10 +185,9 @@ def record_consent(request, pk):
 
 
 @require_POST
-@role_required(can_edit_registry)
 def withdraw_consent(request, pk, consent_pk):
     """The person takes their consent back (Law 09-08): the day is recorded, the consent kept in history."""
-    beneficiary = get_object_or_404(visible(request), pk=pk)
+    beneficiary = _get_beneficiary_for_edit(request, pk)
     consent = get_object_or_404(beneficiary.consents, pk=consent_pk)
     form = WithdrawalForm(request.POST, consent=consent)
     try:
