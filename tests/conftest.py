@@ -1,8 +1,10 @@
 """Personas shared by the whole suite (see CONVENTIONS.md)."""
 
 import pytest
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from accounts.models import User
+from reintegration.lib.append_only import triggers_suspended
 from tests.factories import UserFactory, province, region
 
 KHEMISSET = "04.291"
@@ -17,6 +19,21 @@ def fast_and_plain(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flushable_append_only_tables():
+    """Tests with real commits end with Django's flush (TRUNCATE or DELETE of every table), which
+    the append-only triggers rightly refuse: the flush alone runs with them suspended."""
+    flush = BaseDatabaseOperations.execute_sql_flush
+
+    def flush_past_triggers(self, sql_list):
+        with triggers_suspended(self.connection):
+            flush(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = flush_past_triggers
+    yield
+    BaseDatabaseOperations.execute_sql_flush = flush
 
 
 @pytest.fixture
