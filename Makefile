@@ -19,8 +19,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet .
 	touch $@
 
+# The Nu HTML checker (tests/test_html_validity.py) comes from the npm package vnu-jar and runs on Java.
+VNU_JAR_VERSION := 26.9.27
+
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet '.[dev]'
+	npm install --prefix $(VENV)/vnu --no-save --no-package-lock --silent vnu-jar@$(VNU_JAR_VERSION)
 	touch $@
 
 install: $(VENV)/.installed

@@ -66,7 +66,7 @@ def test_pages_for_signed_in_users_are_never_stored_by_the_browser(client_for, k
     person_ = BeneficiaryFactory()
     response = client_for(khemisset_staff).get(url("detail", person_.pk))
     assert "no-store" in response["Cache-Control"]
-    assert 'hx-history="false"' in response.text
+    assert 'data-hx-history="false"' in response.text
 
 
 def test_the_list_tells_caches_it_varies_with_htmx_and_restores_history_as_a_full_page(client_for, khemisset_staff):

@@ -1,0 +1,98 @@
+"""The main pages are valid HTML, checked by the Nu HTML checker (the W3C's validator) in both languages.
+
+Invalid markup is not cosmetic: screen readers and right-to-left layout depend on a correct
+tree (a <form> inside a <span> is moved out by the parser, so its button lands elsewhere).
+`make install-dev` fetches vnu.jar from the npm package vnu-jar; it runs on the JVM.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from beneficiaries.models import Consent
+from tests.factories import BeneficiaryFactory
+
+VNU = Path(__file__).resolve().parent.parent / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+LANGUAGES = ["ar", "fr"]
+
+
+@pytest.fixture(autouse=True)
+def imports_run_at_once(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def checker_missing() -> str:
+    if not VNU.exists():
+        return f"no {VNU} (make install-dev fetches it)"
+    if not shutil.which("java"):
+        return "no java on the PATH (apt-get install default-jre-headless)"
+    return ""
+
+
+def nu_errors(pages: dict[str, str], folder: Path) -> list[str]:
+    """Every error the checker finds, as 'page: line: message'. One JVM start for all pages."""
+    files = []
+    for name, html in pages.items():
+        path = folder / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    return [f"{Path(m['url']).stem}: {m.get('lastLine', '?')}: {m['message']}" for m in messages]
+
+
+def main_pages(client, staff) -> dict[str, str]:
+    """The pages a provincial staff member works in, with content in every block (errors, problems)."""
+    person = BeneficiaryFactory(province=staff.province, first_name_ar="خديجة", last_name_ar="الزموري")
+    Consent.objects.create(
+        beneficiary=person, purpose=Consent.Purpose.PROGRAMME, given_on=date(2025, 3, 1), recorded_by=staff
+    )
+    BeneficiaryFactory.create_batch(3, province=staff.province)
+    pages = {"login": client.get(reverse("login")).text}
+    client.force_login(staff)
+    csv = "cin;prenom;nom;sexe;date_naissance\nXA900001;Khadija;Zemmouri;F;12/04/1991\nXA900002;Hicham;;M;31/02/1990\n"
+    upload = SimpleUploadedFile("liste.csv", csv.encode(), content_type="text/csv")
+    job_url = client.post(reverse("beneficiaries:import_upload"), {"file": upload}).url
+    gets = {
+        "home": reverse("home"),
+        "list": reverse("beneficiaries:list"),
+        "search": reverse("beneficiaries:list") + "?q=khadija&status=registered&sort=-name",
+        "detail": person.get_absolute_url(),
+        "register": reverse("beneficiaries:create"),
+        "edit": reverse("beneficiaries:edit", args=[person.pk]),
+        "import": reverse("beneficiaries:import_upload"),
+        "import-preview": job_url,
+        "password": reverse("accounts:password_change"),
+        "not-found": "/beneficiaries/999999/",
+    }
+    pages |= {name: client.get(url).text for name, url in gets.items()}
+    pages["register-errors"] = client.post(reverse("beneficiaries:create"), {"cin": "1", "sex": "X"}).text
+    return pages
+
+
+@pytest.mark.skipif(bool(checker_missing()) and not os.environ.get("CI"), reason=checker_missing() or "checker found")
+def test_the_main_pages_are_valid_html_in_arabic_and_french(client, khemisset_staff, tmp_path, settings):
+    assert not checker_missing(), checker_missing()  # CI must run the check, never skip it
+    pages = {}
+    for language in LANGUAGES:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        client.logout()
+        pages |= {f"{name}-{language}": html for name, html in main_pages(client, khemisset_staff).items()}
+        khemisset_staff.refresh_from_db()
+    assert len(pages) == 2 * 12
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
