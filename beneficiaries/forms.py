@@ -20,6 +20,7 @@ from beneficiaries.models import (
     years_before,
 )
 from reintegration.lib.names import search_words
+from reintegration.lib.text import SearchTextField, text_formfield
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 IDENTITY_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar", "date_of_birth"}
@@ -41,6 +42,7 @@ class BeneficiaryForm(forms.ModelForm):
 
     class Meta:
         model = Beneficiary
+        formfield_callback = text_formfield  # every free-text field: NFKC, no invisible characters
         fields = [
             "cin",
             "no_cin_reason",
@@ -258,9 +260,9 @@ SORTS = {
 class BeneficiaryFilterForm(forms.Form):
     """The list's search box and filters; every value is optional and validated."""
 
-    q = forms.CharField(label=_("Name or CIN"), required=False, max_length=100)
+    q = SearchTextField(label=_("Name or CIN"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
-    commune = forms.CharField(label=_("commune"), required=False, max_length=100)
+    commune = SearchTextField(label=_("commune"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Status.choices], required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All")), *Sex.choices], required=False)
     age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All")), *AgeBand.choices], required=False)

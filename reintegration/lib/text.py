@@ -180,6 +180,22 @@ class CleanMultilineField(CleanTextField):
     kind = MULTILINE
 
 
+class SearchTextField(forms.CharField):
+    """Search words: what is invisible is dropped rather than refused.
+
+    Nothing is stored, and stored text holds no such character, so a name pasted with a stray
+    right-to-left mark (from a message or a PDF) finds the person instead of asking the user to
+    remove a character they cannot see. A NUL would also make PostgreSQL refuse the query.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        words = (without_controls(word) for word in normalise(value).split())
+        return " ".join(word for word in words if word)
+
+
 def text_formfield(db_field, **kwargs):
     """A ModelForm's `formfield_callback`: every free-text field gets the rule, without a line per field."""
     if isinstance(db_field, (models.CharField, models.TextField)) and not db_field.choices:
