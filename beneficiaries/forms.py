@@ -10,6 +10,7 @@ from beneficiaries.identity import normalise_cin, normalise_phone, validate_cin
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, years_before
 from reintegration.lib import listing
 from reintegration.lib.names import search_words
+from reintegration.lib.text import SearchTextField, text_formfield
 from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,6 +33,7 @@ class BeneficiaryForm(forms.ModelForm):
 
     class Meta:
         model = Beneficiary
+        formfield_callback = text_formfield  # every free-text field: NFKC, no invisible characters
         fields = [
             "cin",
             "no_cin_reason",
@@ -249,9 +251,9 @@ SORTS = {
 class BeneficiaryFilterForm(forms.Form):
     """The list's search box and filters; every value is optional and validated."""
 
-    q = forms.CharField(label=_("Name or CIN"), required=False, max_length=100)
+    q = SearchTextField(label=_("Name or CIN"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
-    commune = forms.CharField(label=_("commune"), required=False, max_length=100)
+    commune = SearchTextField(label=_("commune"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Beneficiary.Status.choices], required=False)
     sex = forms.ChoiceField(label=_("sex"), choices=[("", _("All")), *Beneficiary.Sex.choices], required=False)
     age_band = forms.ChoiceField(label=_("age"), choices=[("", _("All")), *Beneficiary.AgeBand.choices], required=False)

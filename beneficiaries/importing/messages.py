@@ -9,6 +9,8 @@ so one catalog entry serves both.
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from reintegration.lib.text import MESSAGES as TEXT_MESSAGES
+from reintegration.lib.text import Scripts
 from territory.models import Province
 
 MAX_MEGABYTES = 5
@@ -88,6 +90,8 @@ MESSAGES = {
     ),
     "unexpected": _("The import stopped because of an unexpected error. Nothing was written."),
     "name_digits": _("A name has no digits: check what was typed."),
+    # control_character, line_break, mixed_script, latin_script_only, arabic_script_only: the form's text.
+    **TEXT_MESSAGES,
     "stalled": _(
         "The import stopped without finishing (the background worker was interrupted). Nothing was "
         "written: upload the file again."
@@ -107,6 +111,8 @@ def render_message(code: str, params: dict | None = None, provinces: dict | None
     if "province" in params:
         provinces = provinces if provinces is not None else province_names()
         params["province"] = provinces.get(params["province"], params["province"])
+    if isinstance(params.get("scripts"), list):
+        params["scripts"] = Scripts(params["scripts"])  # stored as codes, named in the reader's language
     for key in ("rows", "megabytes"):
         if isinstance(params.get(key), int):
             params[key] = number_format(params[key], force_grouping=True)

@@ -15,11 +15,13 @@ from beneficiaries.importing.columns import NAME_PAIRS
 from beneficiaries.importing.messages import problem
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, years_before
 from reintegration.lib.names import fold
+from reintegration.lib.text import check_characters, clean_text, normalise
 
 ReferralSource, Sex = Beneficiary.ReferralSource, Beneficiary.Sex
 
 TEXT_FIELDS = ["no_cin_reason", "first_name", "last_name", "first_name_ar", "last_name_ar", "commune", "prison"]
 NAME_FIELDS = {"first_name", "last_name", "first_name_ar", "last_name_ar"}
+NAME_SCRIPTS = {"first_name": "LATIN", "last_name": "LATIN", "first_name_ar": "ARABIC", "last_name_ar": "ARABIC"}
 MAX_LENGTH = {name: Beneficiary._meta.get_field(name).max_length for name in TEXT_FIELDS}
 SEXES = {
     **dict.fromkeys(["m", "h", "homme", "male", "man", "ذ", "ذكر"], Sex.MALE),
@@ -62,15 +64,15 @@ class RowChecker:
 
     def check(self, number: int, cells: dict) -> tuple[dict, list[dict]]:
         """`cells`: field → raw value for the columns present. Returns (values, problems)."""
-        self.number, self.problems, values = number, [], {}
-        cells = route_names_by_script(cells)
+        self.number, self.problems, self.refused, values = number, [], set(), {}
+        cells = route_names_by_script(self.visible_text(cells))
         for name in TEXT_FIELDS:
             text = as_text(cells.get(name))
             if len(text) > MAX_LENGTH[name]:
-                self.report(name, "too_long", limit=MAX_LENGTH[name])
+                self.refuse(name, "too_long", limit=MAX_LENGTH[name])
             elif name in NAME_FIELDS and any(character.isdigit() for character in text):
-                self.report(name, "name_digits")
-            elif text:
+                self.refuse(name, "name_digits")
+            elif text and self.script_is_right(name, text):
                 values[name] = text
         self.check_identity(cells, values)
         self.check_sex(cells, values)
@@ -79,7 +81,47 @@ class RowChecker:
         self.check_referral(cells, values)
         return values, self.problems
 
+    def visible_text(self, cells: dict) -> dict:
+        """Every text cell in NFKC; a cell with a control or invisible character is reported and dropped.
+
+        The dry run refuses here what the commit could not store (PostgreSQL refuses a NUL in text)
+        and what would hide a duplicate (a soft hyphen, a bidi override) before any other check.
+        """
+        cleaned = {}
+        for name, value in cells.items():
+            if isinstance(value, str):
+                value = normalise(value)
+                try:
+                    check_characters(value.strip())
+                except ValidationError as error:
+                    self.report_error(name, error)
+                    value = None
+            cleaned[name] = value
+        return cleaned
+
+    def script_is_right(self, name: str, text: str) -> bool:
+        """A name: one script per word, and the script of its field (Latin or Arabic)."""
+        if name not in NAME_SCRIPTS:
+            return True
+        try:
+            clean_text(text, script=NAME_SCRIPTS[name])
+        except ValidationError as error:
+            self.report_error(name, error)
+            return False
+        return True
+
+    def report_error(self, field: str, error: ValidationError):
+        params = {key: list(value) if isinstance(value, tuple) else value for key, value in error.params.items()}
+        self.refuse(field, error.code, **params)
+
+    def refuse(self, field: str, code: str, **params):
+        """Report a bad cell, and nothing more about it: not also "required" for the cell just dropped."""
+        self.report(field, code, **params)
+        self.refused.add(field)
+
     def report(self, field: str, code: str, **params):
+        if field in self.refused:
+            return
         self.problems.append(problem(code, row=self.number, column=self.titles.get(field, field), **params))
 
     def check_identity(self, cells, values):
@@ -93,7 +135,8 @@ class RowChecker:
                 self.report("cin", "invalid_cin")
         elif not values.get("no_cin_reason"):
             self.report("cin" if "cin" in self.titles else "no_cin_reason", "cin_or_reason")
-        if not any(values.get(first) and values.get(last) for first, last in NAME_PAIRS):
+        names_refused = self.refused & NAME_FIELDS  # already said what is wrong with them
+        if not names_refused and not any(values.get(first) and values.get(last) for first, last in NAME_PAIRS):
             field = next((name for pair in NAME_PAIRS for name in pair if name in self.titles), "first_name")
             self.report(field, "names_required")
 

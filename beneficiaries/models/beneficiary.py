@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
 from beneficiaries.models.consent import Consent
 from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
+from reintegration.lib.text import validate_arabic_name, validate_latin_name, validate_line, validate_multiline
 from territory.models import Province
 from territory.scoping import province_q
 
@@ -138,35 +139,47 @@ class Beneficiary(models.Model):
         _("reason for having no CIN"),
         max_length=200,
         blank=True,
+        validators=[validate_line],
         help_text=_("Required when the person has no CIN; they are then matched by name and date of birth."),
     )
     first_name = models.CharField(
-        _("first name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+        _("first name (Latin script)"),
+        max_length=80,
+        blank=True,
+        validators=[validate_person_name, validate_latin_name],
     )
     last_name = models.CharField(
-        _("last name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name]
+        _("last name (Latin script)"), max_length=80, blank=True, validators=[validate_person_name, validate_latin_name]
     )
     first_name_ar = models.CharField(
-        _("first name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+        _("first name (Arabic script)"),
+        max_length=80,
+        blank=True,
+        validators=[validate_person_name, validate_arabic_name],
     )
     last_name_ar = models.CharField(
-        _("last name (Arabic script)"), max_length=80, blank=True, validators=[validate_person_name]
+        _("last name (Arabic script)"),
+        max_length=80,
+        blank=True,
+        validators=[validate_person_name, validate_arabic_name],
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     phone = models.CharField(_("phone"), max_length=13, blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), blank=True, validators=[validate_multiline])
     province = models.ForeignKey(Province, models.PROTECT, related_name="+", verbose_name=_("province"))
-    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True, validators=[validate_line])
     education = models.CharField(_("education level"), max_length=20, choices=Education.choices, blank=True)
-    skills = models.TextField(_("skills and trades"), blank=True)
-    detention_training = models.TextField(_("training received in detention"), blank=True)
+    skills = models.TextField(_("skills and trades"), blank=True, validators=[validate_multiline])
+    detention_training = models.TextField(
+        _("training received in detention"), blank=True, validators=[validate_multiline]
+    )
     release_date = models.DateField(_("release date"), null=True, blank=True)
-    prison = models.CharField(_("prison establishment"), max_length=120, blank=True)
-    support_centre = models.CharField(_("support centre"), max_length=120, blank=True)
+    prison = models.CharField(_("prison establishment"), max_length=120, blank=True, validators=[validate_line])
+    support_centre = models.CharField(_("support centre"), max_length=120, blank=True, validators=[validate_line])
     referral_source = models.CharField(_("referral source"), max_length=20, choices=ReferralSource.choices, blank=True)
     dependants = models.PositiveSmallIntegerField(_("household dependants"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline])
     status = models.CharField(_("status"), max_length=25, choices=Status.choices, default=Status.REGISTERED)
     exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason.choices, blank=True)
 

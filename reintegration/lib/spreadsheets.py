@@ -8,6 +8,7 @@ Every cell, header included, goes through `spreadsheet_safe`.
 
 import csv
 import re
+import unicodedata
 from datetime import date
 from io import BytesIO, StringIO
 from pathlib import PurePath
@@ -16,6 +17,7 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
 # Phone numbers and signed amounts start with + or - too, but hold nothing a spreadsheet could run.
@@ -31,16 +33,19 @@ CONTENT_TYPES = {
 
 
 def spreadsheet_safe(value) -> str:
-    """Dates as dd/mm/yyyy; text a spreadsheet would run as a formula is quoted with an apostrophe.
+    """Dates as dd/mm/yyyy; text a spreadsheet would run as a formula is quoted with an apostrophe;
+    control characters other than tab and newline are dropped.
 
     A name such as `=HYPERLINK(...)` typed into the registry must not become a live formula
-    in the file an official opens later (CSV injection).
+    in the file an official opens later (CSV injection). The text rule (reintegration.lib.text)
+    keeps control characters out of the registry; a row stored before it, or by a path that
+    skipped it, must still export: openpyxl raises on them (a 500 for everyone whose list holds it).
     """
     if value is None:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    text = str(value)
+    text = holdable(str(value))
     if text[:1] in FORMULA_STARTS and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
@@ -82,3 +87,11 @@ def download(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix[1:]])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def holdable(text: str) -> str:
+    """Without what a spreadsheet cannot hold: control characters but tab and newline."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if text.isprintable():  # the usual case, decided in C
+        return text
+    return "".join(c for c in text if c in "\t\n" or unicodedata.category(c) != "Cc")
