@@ -16,6 +16,8 @@ from reintegration.lib.names import person_keys as name_keys
 from territory.models import Province
 
 CHUNK = 500
+STORED_PROBLEMS = 200  # problems, and warnings, kept in a report (the page shows them all)
+STORED_COLUMNS = 20  # unknown columns listed in a report
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
 CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
 
@@ -49,14 +51,25 @@ class Plan:
         return counts
 
     def report(self) -> dict:
+        """What the job stores (JSON): the counts and row numbers in full, the lists shown on the page cut.
+
+        A file can hold 260,000 problems (20,000 rows × 13 columns): the report keeps the first
+        STORED_PROBLEMS and the count of the others (`more_problems`); the error file checks
+        the stored upload again to list them all.
+        """
         return {
             "counts": self.counts,
-            "problems": self.problems,
-            "warnings": self.warnings,
-            "unknown_columns": self.unknown_columns,
+            **first_ones("problems", self.problems, STORED_PROBLEMS),
+            **first_ones("warnings", self.warnings, STORED_PROBLEMS),
+            **first_ones("unknown_columns", self.unknown_columns, STORED_COLUMNS),
             "invalid_rows": [r.number for r in self.results if r.action == INVALID],
             "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
         }
+
+
+def first_ones(key: str, items: list, limit: int) -> dict:
+    """{key: the first `limit` items}, plus {"more_<key>": how many were left out} when some were."""
+    return {key: items[:limit], **({f"more_{key}": len(items) - limit} if len(items) > limit else {})}
 
 
 def build_plan(table, province, *, progress=None) -> Plan:
