@@ -105,7 +105,7 @@ def build_table(records) -> Table:
             refuse("rows_past_limit", last=MAX_READ_ROWS)
         values = values[:MAX_COLUMNS]  # the later columns are not read
         if titles is not None and values.count(None) == len(values):
-            continue  # a blank row (openpyxl pads missing ones): skipped at C speed, there may be 21,000
+            continue  # a blank row: skipped at C speed, there may be 21,000 of them
         values = [clean_value(value) for value in values]
         if titles is None:
             titles = [str(title or "")[:MAX_TITLE_LENGTH] for title in values]
@@ -201,10 +201,11 @@ def xlsx_records(data: bytes):
         rows = sheet.iter_rows(max_row=MAX_READ_ROWS + 1, max_col=MAX_COLUMNS)
         for number, row in enumerate(rows, start=1):
             values = [cell.value for cell in row]
-            if values.count(None) < len(values):  # blank rows hold no formula: skip the check
-                for cell in row:
-                    if cell.data_type == "f":
-                        refuse("formulas", cell=cell.coordinate)
+            while values and values[-1] is None:  # openpyxl pads each row to max_col
+                values.pop()
+            for cell in row[: len(values)]:
+                if cell.data_type == "f":
+                    refuse("formulas", cell=cell.coordinate)
             yield number, values
     except FileRefused:
         raise

@@ -79,9 +79,10 @@ def error_file(table, problems: list[dict]) -> bytes:
         messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER)
-    writer.writerow([*table.titles, _("error")])
+    # Every cell quoted, titles and messages too: a column titled "=cin" gives "=cin: ..." messages.
+    writer.writerow([spreadsheet_safe(cell) for cell in [*table.titles, _("error")]])
     for number, cells in table.rows:
         if number in messages:
-            cells = [*cells, *[""] * (len(table.titles) - len(cells))]
-            writer.writerow([spreadsheet_safe(cell) for cell in cells] + [" ; ".join(messages[number])])
+            cells = [*cells, *[""] * (len(table.titles) - len(cells)), " ; ".join(messages[number])]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
