@@ -117,6 +117,7 @@ def test_the_hostile_sheet_uploaded_fails_its_job_with_the_row_cap_message_in_fr
     page = client.get(job.get_absolute_url()).text
     failure = re.search(r'<div class="alert alert-danger" role="alert" id="failure">(.*?)</div>', page, re.S).group(1)
     assert "21 001" in failure.replace("\u202f", " ").replace("\xa0", " ")
+    assert "0 ligne" not in page  # the file was never read into rows: no count is given
     assert not job.file and Beneficiary.objects.count() == 0
 
 
