@@ -17,8 +17,15 @@ logger = logging.getLogger(__name__)
 
 
 def read_job_file(job):
+    """The stored upload, read and checked as a whole (FileRefused), here in the worker, never in a request.
+
+    The row count is known from now on: the progress bar showed no total until then.
+    """
     with job.file.open("rb") as stored:
-        return read_upload(stored.read(), job.original_name)
+        table = read_upload(stored.read(), job.original_name)
+    job.total_rows = len(table.rows)
+    ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
+    return table
 
 
 def progress_of(job):
@@ -38,8 +45,11 @@ def plan_for(job):
         return build_plan(read_job_file(job), job.province, progress=progress_of(job))
     except FileNotFoundError:
         job.fail("file_missing")
-    except FileRefused as refused:  # the upload form checks the file first: seen only if the rules changed
-        job.fail(refused.problems[0]["code"], **refused.problems[0]["params"])
+    except FileRefused as refused:
+        # The messages the upload form would have shown, on the job's page; the upload goes
+        # (personal data that will never be imported).
+        if job.fail("refused", problems=refused.problems):
+            job.forget_file()
     return None
 
 

@@ -16,8 +16,11 @@ from reintegration.lib.names import person_keys as name_keys
 from territory.models import Province
 
 CHUNK = 500
+STORED_PROBLEMS = 200  # problems, and warnings, kept in a report (the page shows them all)
+STORED_COLUMNS = 20  # unknown columns listed in a report
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
 CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
+# Cells read as codes, dates or numbers. The text fields follow the text rule of the row checker.
 
 
 @dataclass
@@ -49,14 +52,25 @@ class Plan:
         return counts
 
     def report(self) -> dict:
+        """What the job stores (JSON): the counts and row numbers in full, the lists shown on the page cut.
+
+        A file can hold 260,000 problems (20,000 rows × 13 columns): the report keeps the first
+        STORED_PROBLEMS and the count of the others (`more_problems`); the error file checks
+        the stored upload again to list them all.
+        """
         return {
             "counts": self.counts,
-            "problems": self.problems,
-            "warnings": self.warnings,
-            "unknown_columns": self.unknown_columns,
+            **first_ones("problems", self.problems, STORED_PROBLEMS),
+            **first_ones("warnings", self.warnings, STORED_PROBLEMS),
+            **first_ones("unknown_columns", self.unknown_columns, STORED_COLUMNS),
             "invalid_rows": [r.number for r in self.results if r.action == INVALID],
             "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
         }
+
+
+def first_ones(key: str, items: list, limit: int) -> dict:
+    """{key: the first `limit` items}, plus {"more_<key>": how many were left out} when some were."""
+    return {key: items[:limit], **({f"more_{key}": len(items) - limit} if len(items) > limit else {})}
 
 
 def build_plan(table, province, *, progress=None) -> Plan:
@@ -64,7 +78,7 @@ def build_plan(table, province, *, progress=None) -> Plan:
     checker = RowChecker(table.header, today=timezone.localdate())
     results, problems = [], []
     for number, cells in table.rows:
-        values, row_problems = checker.check(number, {name: table.cell(cells, name) for name in table.header.fields})
+        values, row_problems = check_row(checker, table, number, cells)
         results.append(RowResult(number, values, INVALID if row_problems else NEW))
         problems += row_problems
     problems += flag_repeats_in_file(results, table.header.titles)
@@ -76,6 +90,13 @@ def build_plan(table, province, *, progress=None) -> Plan:
             progress(start + len(chunk))
     problems.sort(key=lambda p: p["row"])
     return Plan(province, results, problems, matcher.warnings, table.header.unknown)
+
+
+def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:
+    """One row's values and problems. A cell holding a control or invisible character gets that
+    problem only (RowChecker.visible_text): PostgreSQL refuses NUL in text and in the JSON report,
+    so whatever the commit would refuse, the dry run refuses, with its row and column."""
+    return checker.check(number, {name: table.cell(cells, name) for name in table.header.fields})
 
 
 def person_keys(values: dict) -> set[str]:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.importing.messages import problem
 from reintegration.lib.names import fold
-from reintegration.lib.text import without_controls
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,7 @@ def read_header(cells: list, filled_columns: set[int]) -> tuple[Header, list[dic
     """Map the header row; return the problems that make the file unusable (missing or doubled columns)."""
     fields, titles, unknown, problems = {}, {}, [], []
     for index, cell in enumerate(cells):
-        # Shown in messages and stored in the report: a NUL would make PostgreSQL refuse the report.
-        title = without_controls(str(cell or "")).strip()
+        title = str(cell or "").strip()
         field = ALIASES.get(header_key(title))
         if field and field in fields:
             problems.append(problem("duplicate_column", first=titles[field], second=title))

@@ -15,6 +15,8 @@ from territory.models import Province
 
 MAX_MEGABYTES = 5
 MAX_ROWS = 20_000
+MAX_COLUMNS = 100  # the columns after it are not read (13 are known; the rest would be ignored anyway)
+MAX_UNZIPPED_MEGABYTES = 50
 
 MESSAGES = {
     # The file as a whole: it is refused and nothing is created.
@@ -26,6 +28,22 @@ MESSAGES = {
     "too_many_rows": _(
         "The file has more than %(rows)s rows. An import takes at most %(megabytes)s MB and %(rows)s rows: "
         "split the file and import each part."
+    ),
+    "rows_past_limit": _(
+        "The sheet goes on past row %(last)s (blank rows count too). Delete the rows below the last "
+        "person, even those that look empty, and upload the file again."
+    ),
+    "unzipped_too_large": _(
+        "The workbook unpacks to more than %(megabytes)s MB, so it was not opened. Copy the people into "
+        "a new workbook (values only), or save the sheet as “CSV UTF-8”, and upload that file."
+    ),
+    "packed_too_tight": _(
+        "Part of the workbook unpacks to more than %(ratio)s times its size, which no ordinary sheet "
+        "does, so it was not opened. Save the sheet as “CSV UTF-8” and upload that file."
+    ),
+    "invisible_in_header": _(
+        "The title of column %(letter)s holds an invisible control character (%(character)s). "
+        "Retype that title and upload the file again."
     ),
     "empty": _("The file is empty: it needs a first row naming the columns, then one row per person."),
     "not_utf8": _(
@@ -113,7 +131,7 @@ def render_message(code: str, params: dict | None = None, provinces: dict | None
         params["province"] = provinces.get(params["province"], params["province"])
     if isinstance(params.get("scripts"), list):
         params["scripts"] = Scripts(params["scripts"])  # stored as codes, named in the reader's language
-    for key in ("rows", "megabytes"):
+    for key in ("rows", "megabytes", "last"):
         if isinstance(params.get(key), int):
             params[key] = number_format(params[key], force_grouping=True)
     return str(MESSAGES[code]) % params if params else str(MESSAGES[code])
@@ -127,3 +145,10 @@ def render_all(problems: list[dict]) -> list[dict]:
     """Each problem with its `message`, rendered now; one query for the province names."""
     provinces = province_names() if any("province" in p["params"] for p in problems) else {}
     return [{**p, "message": render_message(p["code"], p["params"], provinces)} for p in problems]
+
+
+def render_failure(failure: dict) -> list[str]:
+    """Why a job stopped: one message, or every message that refused the file (as the form used to show them)."""
+    if failure["code"] == "refused":
+        return [item["message"] for item in render_all(failure["params"]["problems"])]
+    return [render_message(failure["code"], failure["params"])]

@@ -1,22 +1,48 @@
 """Read an uploaded CSV or XLSX file into a header and rows of cell values, or refuse the whole file.
 
 Every refusal happens here, before any row is looked at, so a bad file changes nothing and
-says why in one message.
+says why in one message. This runs in the task worker: the web request only calls `sniff`.
+
+A hostile file is small on disk and huge once read, so nothing the file declares is trusted:
+- a workbook's zip members are checked (declared sizes, compression ratio) before openpyxl opens
+  it; zipfile itself stops a member at its declared size (a lie ends in a CRC error);
+- openpyxl pads read-only rows to the sheet's declared <dimension> (A1:XFD1048576 is 17 billion
+  cells), so the dimension is reset and rows are read within MAX_COLUMNS and MAX_READ_ROWS;
+- blank rows count toward MAX_READ_ROWS: a stray cell on row 1,048,576 stops the reading there.
 """
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 
 import openpyxl
+from django.core.exceptions import ValidationError
 
-from beneficiaries.importing.columns import Header, read_header
-from beneficiaries.importing.messages import MAX_MEGABYTES, MAX_ROWS, problem
+from beneficiaries.importing.columns import Header, column_letter, read_header
+from beneficiaries.importing.messages import (
+    MAX_COLUMNS,
+    MAX_MEGABYTES,
+    MAX_ROWS,
+    MAX_UNZIPPED_MEGABYTES,
+    problem,
+)
+from reintegration.lib.text import MULTILINE, check_characters
 
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 LIMITS = {"megabytes": MAX_MEGABYTES, "rows": MAX_ROWS}
+# The header, the people, and blank rows between them; past this the sheet is refused unread.
+MAX_READ_ROWS = 1 + MAX_ROWS + 1_000
+MAX_TITLE_LENGTH = 100  # a header title is a few words; a longer one is cut (it lands in the report)
+# Workbooks: a real 20,000-row sheet unzips to ~15 MB and compresses ~10:1. Small parts
+# (styles, theme) may compress better, so the ratio applies past RATIO_FREE_BYTES only.
+MAX_UNZIPPED_BYTES = MAX_UNZIPPED_MEGABYTES * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FREE_BYTES = 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+SNIFF_BYTES = 4096
 
 
 class FileRefused(Exception):
@@ -40,37 +66,84 @@ class Table:
         return values[index] if index is not None and index < len(values) else None
 
 
-def read_upload(data: bytes, filename: str) -> Table:
-    """The table in `data`, or FileRefused. `filename` only tells CSV from XLSX."""
-    if len(data) > MAX_BYTES:
+def sniff(head: bytes, size: int, filename: str) -> None:
+    """What the web request may check before storing the upload: size, extension, first bytes.
+
+    `head` is the file's first SNIFF_BYTES bytes. Raises FileRefused.
+    """
+    if size > MAX_BYTES:
         refuse("too_large", **LIMITS)
-    suffix = PurePath(filename or "").suffix.lower()
+    suffix = suffix_of(filename)
     if suffix not in (".csv", ".xlsx"):
         refuse("bad_type")
+    if not size:
+        refuse("empty")
+    if suffix == ".xlsx" and not head.startswith(XLSX_MAGIC):
+        refuse("bad_xlsx")
+    if suffix == ".csv" and head.count(b"\0") > len(head) // 10:
+        # UTF-16 ("Unicode text" in Excel) or a binary file: a UTF-8 text has no NUL bytes.
+        refuse("not_utf8")
+
+
+def suffix_of(filename) -> str:
+    return PurePath(filename or "").suffix.lower()
+
+
+def read_upload(data: bytes, filename: str) -> Table:
+    """The table in `data`, or FileRefused. `filename` only tells CSV from XLSX."""
+    sniff(data[:SNIFF_BYTES], len(data), filename)
     if not data.strip():
         refuse("empty")
-    records = csv_records(data) if suffix == ".csv" else xlsx_records(data)
+    records = csv_records(data) if suffix_of(filename) == ".csv" else xlsx_records(data)
     return build_table(records)
 
 
 def build_table(records) -> Table:
-    """`records` yields (row number, cell values), header first. Stops reading past the row limit."""
+    """`records` yields (row number, cell values), header first. Stops reading past the row limits."""
     titles, rows = None, []
     for number, values in records:
+        if number > MAX_READ_ROWS:
+            refuse("rows_past_limit", last=MAX_READ_ROWS)
+        values = values[:MAX_COLUMNS]  # the later columns are not read
+        if titles is not None and values.count(None) == len(values):
+            continue  # a blank row: skipped at C speed, there may be 21,000 of them
         values = [clean_value(value) for value in values]
         if titles is None:
-            titles = values
+            titles = [str(title or "")[:MAX_TITLE_LENGTH] for title in values]
         elif any(value not in ("", None) for value in values):
             if len(rows) == MAX_ROWS:
                 refuse("too_many_rows", **LIMITS)
             rows.append((number, values))
     if not titles or not rows:
         refuse("empty")
+    refuse_invisible_titles(titles)
     filled = {i for _, values in rows for i, value in enumerate(values) if value not in ("", None)}
     header, problems = read_header(titles, filled)
     if problems:
         raise FileRefused(problems)
-    return Table(header, rows, [str(title or "") for title in titles])
+    return Table(header, rows, titles)
+
+
+def invisible_character(title: str) -> str:
+    """The first control or invisible character of a column title, as U+XXXX; "" when none.
+
+    The text rule of the registry's fields (reintegration.lib.text); a title may wrap on two lines.
+    """
+    try:
+        check_characters(title, MULTILINE)
+    except ValidationError as error:
+        return error.params["character"]
+    return ""
+
+
+def refuse_invisible_titles(titles: list[str]) -> None:
+    problems = [
+        problem("invisible_in_header", letter=column_letter(index), character=character)
+        for index, title in enumerate(titles)
+        if (character := invisible_character(title))
+    ]
+    if problems:
+        raise FileRefused(problems)
 
 
 def clean_value(value):
@@ -99,7 +172,22 @@ def csv_records(data: bytes):
         refuse("bad_csv", number=reader.line_num)
 
 
+def check_zip(data: bytes) -> None:
+    """Refuse a workbook that would unpack to far more than its size, before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        refuse("bad_xlsx")
+    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+        refuse("unzipped_too_large", megabytes=MAX_UNZIPPED_MEGABYTES)
+    for member in members:
+        if member.file_size > RATIO_FREE_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            refuse("packed_too_tight", ratio=MAX_RATIO)
+
+
 def xlsx_records(data: bytes):
+    check_zip(data)
     try:
         # data_only=False keeps formulas visible as such: their cached values may be stale or absent.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -108,11 +196,22 @@ def xlsx_records(data: bytes):
     try:
         if len(workbook.sheetnames) > 1:
             refuse("several_sheets", count=len(workbook.sheetnames))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared <dimension> is the file's word, not a fact
         # Read-only sheets yield every row from the first, blank ones included, so counting gives row numbers.
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
-            for cell in row:
+        # One row past MAX_READ_ROWS is enough to refuse the file: openpyxl parses no further.
+        rows = sheet.iter_rows(max_row=MAX_READ_ROWS + 1, max_col=MAX_COLUMNS)
+        for number, row in enumerate(rows, start=1):
+            values = [cell.value for cell in row]
+            while values and values[-1] is None:  # openpyxl pads each row to max_col
+                values.pop()
+            for cell in row[: len(values)]:
                 if cell.data_type == "f":
                     refuse("formulas", cell=cell.coordinate)
-            yield number, [cell.value for cell in row]
+            yield number, values
+    except FileRefused:
+        raise
+    except Exception:  # a broken or truncated sheet (CRC error, bad XML) found while reading it
+        refuse("bad_xlsx")
     finally:
         workbook.close()

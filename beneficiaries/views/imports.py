@@ -23,12 +23,14 @@ from beneficiaries.importing import (
     MAX_MEGABYTES,
     MAX_ROWS,
     FileRefused,
+    build_plan,
     error_file,
     read_upload,
     render_all,
     render_message,
 )
-from beneficiaries.importing.reading import LIMITS, MAX_BYTES
+from beneficiaries.importing.messages import MAX_COLUMNS, render_failure
+from beneficiaries.importing.reading import SNIFF_BYTES, sniff
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
@@ -49,7 +51,6 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.table = None
         if user.province_id:  # provincial staff import into their own province only
             del self.fields["province"]
             self.province = user.province
@@ -57,14 +58,14 @@ class ImportUploadForm(forms.Form):
             self.fields["province"].queryset = visible_provinces(user)
 
     def clean_file(self):
+        """Size, extension and first bytes only: reading a hostile file may take long, so the worker does it."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:  # before reading it into memory
-            raise ValidationError(render_message("too_large", LIMITS), code="too_large")
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
         try:
-            self.table = read_upload(upload.read(), upload.name)
+            sniff(head, upload.size, upload.name)
         except FileRefused as refused:
             raise ValidationError([item["message"] for item in render_all(refused.problems)]) from None
-        upload.seek(0)
         return upload
 
     def clean(self):
@@ -91,7 +92,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = start_import(upload, province=form.province, rows=len(form.table.rows), by=request.user)
+        job = start_import(upload, province=form.province, by=request.user)
         return redirect(job)
     return render(
         request,
@@ -101,14 +102,17 @@ def import_upload(request):
             "columns": COLUMNS,
             "max_megabytes": MAX_MEGABYTES,
             "max_rows": MAX_ROWS,
-            "jobs": visible_jobs(request).select_related("province", "created_by")[:10],
+            "max_columns": MAX_COLUMNS,
+            # Without their reports: a report may be large, and this list shows none of it.
+            "jobs": visible_jobs(request).select_related("province", "created_by").defer("report")[:10],
         },
     )
 
 
-def start_import(upload, *, province, rows, by) -> ImportJob:
+def start_import(upload, *, province, by) -> ImportJob:
+    """Store the upload and queue its check; the worker reads it and counts its rows."""
     with transaction.atomic():
-        job = ImportJob(created_by=by, province=province, original_name=upload.name[:255], total_rows=rows)
+        job = ImportJob(created_by=by, province=province, original_name=upload.name[:255])
         # A neutral stored name: the original may carry personal data or odd characters.
         job.file.save("import" + PurePath(upload.name).suffix.lower(), upload, save=False)
         job.save()
@@ -120,6 +124,8 @@ def import_detail(request, pk):
     job = _get_job_for_handling(request, pk)
     report = job.report
     problems = report.get("problems", [])
+    warnings = report.get("warnings", [])
+    unknown_columns = report.get("unknown_columns", [])
     waiting = job.status == ImportJob.Status.VALIDATED
     return render(
         request,
@@ -128,11 +134,13 @@ def import_detail(request, pk):
             "job": job,
             "counts": job.counts,
             "problems": render_all(problems[:SHOWN_PROBLEMS]),
-            "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0),
-            "warnings": render_all(report.get("warnings", [])[:SHOWN_PROBLEMS]),
-            "unknown_columns": report.get("unknown_columns", []),
+            "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0) + report.get("more_problems", 0),
+            "warnings": render_all(warnings[:SHOWN_PROBLEMS]),
+            "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),
+            "unknown_columns": unknown_columns,
+            "more_unknown_columns": report.get("more_unknown_columns", 0),
             "notice": render_message(report["notice"]) if report.get("notice") else "",
-            "failure": render_message(**report["failure"]) if report.get("failure") else "",
+            "failures": render_failure(report["failure"]) if report.get("failure") else [],
             "can_import_all": waiting and job.valid_rows and not job.invalid_rows,
             "can_import_valid": waiting and job.valid_rows and job.invalid_rows,
             "can_cancel": job.status in ImportJob.CANCELLABLE,
@@ -187,6 +195,9 @@ def import_errors(request, pk):
         raise Http404
     with job.file.open("rb") as stored:
         table = read_upload(stored.read(), job.original_name)
+    if job.report.get("more_problems"):
+        # The report keeps the first problems only: check the stored file again for all of them.
+        problems = build_plan(table, job.province).problems
     content = error_file(table, problems)
     rows = len({item["row"] for item in problems})
     log_access(request.user, AccessLog.Action.EXPORT, query=f"import #{job.pk}: invalid rows", row_count=rows)

@@ -14,9 +14,15 @@
   var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined, { numberingSystem: "latn" });
 
   function show(job) {
-    bar.max = Math.max(job.total, 1);
-    bar.value = Math.min(job.processed, job.total);
     label.textContent = job.label;
+    if (!job.total) {
+      // The worker has not read the file yet: no total, so an indeterminate bar (no value).
+      bar.removeAttribute("value");
+      count.textContent = "";
+      return;
+    }
+    bar.max = job.total;
+    bar.value = Math.min(job.processed, job.total);
     count.textContent = numbers.format(job.processed) + " / " + numbers.format(job.total);
   }
 

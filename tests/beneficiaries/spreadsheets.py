@@ -2,6 +2,9 @@
 
 import csv
 import io
+import re
+import struct
+import zipfile
 from datetime import date, timedelta
 
 import openpyxl
@@ -90,3 +93,58 @@ def confirm_import(client, capture, job, *, skip_invalid=False):
     assert response.status_code == 302
     job.refresh_from_db()
     return job
+
+
+# Hostile workbooks, built by rewriting the parts of a real one (see test_import_hostile.py).
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rewrite_zip(data: bytes, changes: dict) -> bytes:
+    """The zip `data` with some members replaced or added: {name: bytes, or a function of the old bytes}."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            change = changes.get(info.filename, content)
+            target.writestr(info.filename, change(content) if callable(change) else change)
+        for name, content in changes.items():
+            if name not in source.namelist():
+                target.writestr(name, content)
+    return buffer.getvalue()
+
+
+def sheet_declaring(data: bytes, dimension: str, last_row: str = "") -> bytes:
+    """The workbook with its sheet's <dimension> replaced, and `last_row` (row XML) appended."""
+
+    def change(xml: bytes) -> bytes:
+        xml = re.sub(rb'<dimension ref="[^"]*" ?/>', f'<dimension ref="{dimension}"/>'.encode(), xml)
+        return xml.replace(b"</sheetData>", last_row.encode() + b"</sheetData>")
+
+    return rewrite_zip(data, {SHEET: change})
+
+
+def with_deflated_member(data: bytes, name: str, megabytes: int) -> bytes:
+    """The workbook plus a member of `megabytes` MB of zeros, deflated in chunks (never in memory at once)."""
+    buffer = io.BytesIO(data)
+    with (
+        zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive,
+        archive.open(name, "w", force_zip64=True) as out,
+    ):
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(megabytes):
+            out.write(chunk)
+    return buffer.getvalue()
+
+
+def lying_about_size(data: bytes, name: str, declared: int) -> bytes:
+    """The zip with the uncompressed size of `name` rewritten to `declared`, in its local and central headers."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    content = bytearray(data)
+    struct.pack_into("<I", content, archive.getinfo(name).header_offset + 22, declared)
+    offset = archive.start_dir  # the central directory: 46-byte entries, each followed by its name
+    while content[offset + 46 : offset + 46 + len(name.encode())] != name.encode():
+        name_length, extra_length, comment_length = struct.unpack_from("<HHH", content, offset + 28)
+        offset += 46 + name_length + extra_length + comment_length
+    struct.pack_into("<I", content, offset + 24, declared)
+    return bytes(content)

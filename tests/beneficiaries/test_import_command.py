@@ -8,7 +8,7 @@ from django.utils import translation
 
 from accounts.models import User
 from beneficiaries.models import Beneficiary
-from tests.beneficiaries.spreadsheets import csv_bytes, people, person, xlsx_bytes
+from tests.beneficiaries.spreadsheets import csv_bytes, people, person, sheet_declaring, xlsx_bytes
 from tests.conftest import KHEMISSET, RABAT
 from tests.factories import UserFactory
 
@@ -103,3 +103,14 @@ def test_staff_may_import_into_their_own_province_only(write_file, khemisset_sta
 def test_an_official_may_not_be_the_importer(write_file, khemisset_official):
     with pytest.raises(CommandError, match="may not import into"):
         run(write_file(csv_bytes(people(1))), "--province", KHEMISSET, "--user", "khemisset.official")
+
+
+def test_the_command_refuses_a_sheet_declaring_every_excel_cell_and_exits_non_zero(write_file, admin_user):
+    data = sheet_declaring(
+        xlsx_bytes(people(1)),
+        "A1:XFD1048576",
+        '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    )
+    with pytest.raises(CommandError, match=r"^The sheet goes on past row 21,001 \(blank rows count too\)"):
+        run(write_file(data, "people.xlsx"), "--province", KHEMISSET, "--dry-run")
+    assert Beneficiary.objects.count() == 0

@@ -1,5 +1,6 @@
 """What the import makes of a file: accepted shapes, refused files, and the row-by-row checks."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import translation
 from beneficiaries.importing import FileRefused, build_plan, read_upload, render_all
 from beneficiaries.importing.reading import MAX_BYTES
 from beneficiaries.models import Beneficiary, ImportJob
-from tests.beneficiaries.spreadsheets import csv_bytes, people, person, upload, xlsx_bytes
+from tests.beneficiaries.spreadsheets import csv_bytes, people, person, start_import, upload, xlsx_bytes
 from tests.conftest import KHEMISSET, RABAT
 from tests.factories import BeneficiaryFactory, province
 
@@ -345,22 +346,21 @@ def test_two_similar_new_people_in_one_file_are_flagged_on_the_second_row():
     ]
 
 
-# Through the upload screen: a bad file is a form error, and nothing is created
+# Through the upload screen: size, type and first bytes are checked in the request (a form error,
+# nothing created); the rest in the worker (a failed job saying why, nothing registered).
 
 
 @pytest.mark.parametrize(
     ("data", "name", "expected"),
     [
         (b"", "people.csv", "The file is empty"),
-        (csv_bytes([{"cin": "AB1", "name": "x"}]), "people.csv", "Required columns are missing"),
-        ("cin,first_name,last_name,sex,date_of_birth\nAB1,Zoé,A,F,01/01/1990".encode("cp1252"), "people.csv", "UTF-8"),
-        (xlsx_bytes(people(2), extra={"B2": "=1+1"}), "people.xlsx", "formulas"),
-        (xlsx_bytes(people(2), sheets=3), "people.xlsx", "3 sheets"),
         (csv_bytes(people(1)) + b" " * MAX_BYTES, "people.csv", "larger than 5 MB"),
         (b"%PDF-1.4", "people.pdf", "Upload a CSV file"),
+        (csv_bytes(people(1)), "people.xlsx", "could not be opened as an Excel workbook"),
+        ("cin,first_name,last_name,sex,date_of_birth\n".encode("utf-16-le"), "people.csv", "UTF-8"),
     ],
 )
-def test_a_bad_file_on_the_upload_screen_is_refused_with_its_reason_and_creates_nothing(
+def test_a_file_of_the_wrong_size_or_kind_is_refused_by_the_upload_form_and_creates_nothing(
     client_for, khemisset_staff, data, name, expected
 ):
     client = client_for(khemisset_staff)
@@ -369,4 +369,36 @@ def test_a_bad_file_on_the_upload_screen_is_refused_with_its_reason_and_creates_
     assert response.status_code == 200
     assert expected in response.text
     assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (csv_bytes([{"cin": "AB1", "name": "x"}]), "people.csv", "Required columns are missing"),
+        ("cin,first_name,last_name,sex,date_of_birth\nAB1,Zoé,A,F,01/01/1990".encode("cp1252"), "people.csv", "UTF-8"),
+        (xlsx_bytes(people(2), extra={"B2": "=1+1"}), "people.xlsx", "formulas"),
+        (xlsx_bytes(people(2), sheets=3), "people.xlsx", "3 sheets"),
+    ],
+)
+def test_a_file_the_worker_refuses_fails_its_job_with_the_reason_on_its_page_and_registers_nobody(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks, data, name, expected
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    job = start_import(client, django_capture_on_commit_callbacks, data, name)
+    assert job.status == ImportJob.Status.FAILED
+    page = client.get(job.get_absolute_url()).text
+    assert re.search(rf'<div class="alert alert-danger" role="alert" id="failure">\s*<p[^>]*>[^<]*{expected}', page)
+    assert not job.file  # the upload is deleted: it will never be imported
     assert Beneficiary.objects.count() == 0
+
+
+def test_every_message_refusing_a_file_is_on_its_failed_job_page(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "fr"
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes([{"sex": "M", "date_of_birth": "1990"}]))
+    page = client.get(job.get_absolute_url()).text
+    assert "Le fichier doit comporter une colonne cin" in page
+    assert "Le fichier doit comporter les colonnes de nom first_name et last_name" in page

@@ -161,13 +161,6 @@ def test_the_mixed_script_message_names_the_alphabets_in_the_readers_language():
     assert "(Cyrillic, Latin)" in render_all(plan.problems)[0]["message"]
 
 
-def test_a_header_with_a_nul_byte_is_shown_without_it():
-    header = ["cin", "first_name", "la\x00st_name", "sex", "date_of_birth", "Obs\x00ervations"]
-    plan = plan_of([person(1, **{"la\x00st_name": "Tazi1"})], header)
-    assert problems_of(plan) == [(2, "last_name", "name_digits")]
-    assert plan.unknown_columns == [{"letter": "F", "name": "Observations"}]
-
-
 def test_a_nul_byte_in_a_cell_is_refused_by_the_preview_and_the_commit_writes_the_other_rows_only(
     client_for, khemisset_staff, django_capture_on_commit_callbacks
 ):
