@@ -140,6 +140,12 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Two-factor log-in and the password change (accounts/two_factor.py, accounts/views.py).
+# Wrong old passwords and wrong codes count as failed log-ins: one lock for every door, one
+# page worded for each. Axes stores a failed attempt's form fields: mask the passwords and codes.
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2", "otp_token"]
+
 # Language: Arabic unless the user chose otherwise.
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", "العربية"), ("fr", "Français"), ("en", "English")]
