@@ -27,7 +27,9 @@ class CodeForm(forms.Form):
         label=_("Code"),
         max_length=20,
         strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "dir": "ltr"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "dir": "ltr", "class": "code-input"}
+        ),
     )
 
 
@@ -39,6 +41,6 @@ class EnrolmentForm(forms.Form):
         max_length=10,
         strip=True,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "dir": "ltr", "size": 8}
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "dir": "ltr", "class": "code-input"}
         ),
     )
