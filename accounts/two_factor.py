@@ -12,6 +12,7 @@ from axes.utils import reset as reset_axes
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
+from django.middleware.csrf import rotate_token
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -38,6 +39,11 @@ def is_enrolled(request) -> bool:
     if ENROLLED_SESSION_KEY not in request.session:
         request.session[ENROLLED_SESSION_KEY] = app_device(request.user) is not None
     return request.session[ENROLLED_SESSION_KEY]
+
+
+def forget_enrolment(request) -> None:
+    """The cached answer is stale (an administrator deleted the app): ask the database again."""
+    request.session.pop(ENROLLED_SESSION_KEY, None)
 
 
 def pending_step(request) -> str | None:
@@ -112,8 +118,9 @@ def verify_enrolment_code(device: TOTPDevice, code: str) -> bool:
 def mark_verified(request, device) -> None:
     """The session now counts as two-factor verified; earlier wrong codes are forgiven."""
     otp_login(request, device)
-    # A new session key for the new privilege (as login() does for the password step).
+    # A new session key and CSRF token for the new privilege, as login() does for the password step.
     request.session.cycle_key()
+    rotate_token(request)
     request.session[ENROLLED_SESSION_KEY] = True
     reset_axes(ip=get_client_ip_address(request), username=request.user.get_username())
 

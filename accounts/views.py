@@ -54,6 +54,9 @@ def two_factor_verify(request):
     """The second step of the log-in: a code from the app, or a recovery code."""
     if two_factor.pending_step(request) != "accounts:two_factor_verify":
         return redirect(_next_url(request))
+    if two_factor.app_device(request.user) is None:
+        two_factor.forget_enrolment(request)
+        return redirect(_next_url(request))
     if is_locked_out(request):
         return _lock_out(request)
     form = CodeForm(request.POST or None)

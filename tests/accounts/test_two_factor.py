@@ -314,6 +314,14 @@ def test_deleting_the_app_in_the_admin_makes_the_user_set_up_a_new_one(client, e
     assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(codes)
 
 
+def test_an_app_deleted_while_the_code_page_is_open_leads_to_a_new_set_up(client, enrolled_admin, required):
+    log_in(client, "admin")
+    assert client.get(reverse("home"))["Location"].startswith(VERIFY)
+    TOTPDevice.objects.all().delete()
+    assert client.get(VERIFY)["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"].startswith(ENROL)
+
+
 def test_a_user_made_admin_later_is_asked_to_set_up_an_app(client, db, required):
     user = UserFactory(username="promoted", role=Role.STAFF)
     log_in(client, "promoted")
