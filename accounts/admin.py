@@ -12,7 +12,7 @@ admin.site.index_title = _("Users, reference data and audit")
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "province", "region", "national", "is_active"]
-    list_filter = ["role", "national", "is_active", "region", "province"]
+    list_filter = ["role", "national", "is_active", "two_factor_required", "region", "province"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["province", "region"]
     autocomplete_fields = ["province", "region"]
@@ -22,9 +22,11 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Role and scope"), {"fields": ["role", "province", "region", "national", "is_active"]}),
+        (_("Two-factor authentication"), {"fields": ["two_factor_required"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "password1", "password2"]}),
         (_("Role and scope"), {"fields": ["role", "province", "region", "national"]}),
+        (_("Two-factor authentication"), {"fields": ["two_factor_required"]}),
     ]

@@ -51,6 +51,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     national = models.BooleanField(_("national scope"), default=False)
+    two_factor_required = models.BooleanField(
+        _("two-factor authentication required"),
+        default=False,
+        help_text=_("Administrators always log in with a code from an authenticator app; tick to require it here too."),
+    )
 
     objects = IdmajUserManager()
 
@@ -98,6 +103,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_module_perms(self, app_label):
         return self.is_staff or super().has_module_perms(app_label)
+
+    @property
+    def must_use_two_factor(self) -> bool:
+        """Administrators, and anyone an administrator flags, log in with a code (when the site requires it)."""
+        return self.is_staff or self.two_factor_required
 
     @property
     def is_national(self) -> bool:

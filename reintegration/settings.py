@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "territory",
     "accounts",
@@ -56,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After the log-in check and OTP's: a signed-in user who owes a code sees only the 2FA pages.
+    "accounts.middleware.TwoFactorMiddleware",
     "reintegration.middleware.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,6 +145,17 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor log-in and the password change (accounts/two_factor.py, accounts/views.py).
+# Wrong old passwords and wrong codes count as failed log-ins: one lock for every door, one
+# page worded for each. Axes stores a failed attempt's form fields: mask the passwords and codes.
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Required in production; development offers it (so `make run` needs no phone) unless turned on.
+IDMAJ_REQUIRE_TWO_FACTOR = not DEBUG or env_bool("IDMAJ_REQUIRE_TWO_FACTOR", default=False)
+OTP_TOTP_ISSUER = "Idmaj"
+# The admin pages of devices show neither TOTP secrets nor recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2", "otp_token"]
 
 # Language: Arabic unless the user chose otherwise.
 LANGUAGE_CODE = "ar"
