@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 
 IP = "10.0.0.1"
@@ -323,10 +323,10 @@ def test_an_app_deleted_while_the_code_page_is_open_leads_to_a_new_set_up(client
 
 
 def test_a_user_made_admin_later_is_asked_to_set_up_an_app(client, db, required):
-    user = UserFactory(username="promoted", role=Role.STAFF)
+    user = UserFactory(username="promoted", role=User.Role.STAFF)
     log_in(client, "promoted")
     assert client.get(reverse("home")).status_code == 200
-    user.role = Role.ADMIN
+    user.role = User.Role.ADMIN
     user.province = None
     user.save()
     assert client.get(reverse("home"))["Location"].startswith(ENROL)
