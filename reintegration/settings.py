@@ -141,6 +141,21 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# The address a lockout is keyed on. Behind N proxies that each append the address they saw to
+# X-Forwarded-For, the client is the N-th entry from the right; entries to its left are whatever
+# the client sent. With 0 (nothing in front), the header is ignored: any client can forge it.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
+if TRUSTED_PROXY_COUNT:
+    # No REMOTE_ADDR fallback: ipware would prefer a public proxy address to a private client's.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    # ipware counts the proxies listed after the client; the last proxy is REMOTE_ADDR, not listed.
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# ipware's strict mode ignores a header with more entries than expected: a forged entry, or the
+# client's own office proxy, would put that client on one "no address" shared by all such clients.
+IPWARE_STRICT = False
+
 # Idle timeout: the cookie lives 30 minutes and every request renews it.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
