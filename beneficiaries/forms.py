@@ -6,8 +6,9 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.identity import normalise_cin, normalise_phone, validate_cin
+from beneficiaries.identity import looks_like_cin, normalise_cin, normalise_phone, validate_cin
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, years_before
+from beneficiaries.permissions import can_reveal_cin
 from reintegration.lib import listing
 from reintegration.lib.names import search_words
 from reintegration.lib.text import SearchTextField, text_formfield
@@ -248,10 +249,25 @@ SORTS = {
 }
 
 
+class FindByCinForm(forms.Form):
+    """Sent by POST, so the number stays out of URLs (browser history, proxy and server logs)."""
+
+    cin = forms.CharField(
+        label=_("Find by CIN"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "class": "form-control"}),
+    )
+
+    def clean_cin(self):
+        cin = normalise_cin(self.cleaned_data["cin"])
+        validate_cin(cin)
+        return cin
+
+
 class BeneficiaryFilterForm(forms.Form):
     """The list's search box and filters; every value is optional and validated."""
 
-    q = SearchTextField(label=_("Name or CIN"), required=False, max_length=100)
+    q = SearchTextField(label=_("Name"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
     commune = SearchTextField(label=_("commune"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Beneficiary.Status.choices], required=False)
@@ -265,6 +281,7 @@ class BeneficiaryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["province"].queryset = visible_provinces(user)
         self.fields["province"].empty_label = _("All")
         # Rendered by hand, not by crispy: the filter bar is on every list request (make bench).
@@ -272,9 +289,27 @@ class BeneficiaryFilterForm(forms.Form):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
 
+    def clean_q(self):
+        """A CIN is never searched here: it would sit in the page's URL, in history and server logs."""
+        text = self.cleaned_data["q"]
+        if looks_like_cin(text):
+            if can_reveal_cin(self.user):
+                raise ValidationError(
+                    _("To find someone by CIN, use “Find by CIN”: it keeps the number out of web addresses."),
+                    code="cin_in_search",
+                )
+            raise ValidationError(_("Your role may not search by CIN: search by name."), code="cin_in_search")
+        return text
+
     def filter(self, queryset):
-        """The queryset narrowed by the valid filters (invalid ones are shown as errors and ignored)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The queryset narrowed by the filters; nobody at all when one is invalid.
+
+        Ignoring an invalid filter would widen the list silently: `release_year=abc` on a
+        one-person export would export the whole province.
+        """
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
         if data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("province"):

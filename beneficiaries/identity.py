@@ -25,6 +25,12 @@ def validate_cin(cin: str) -> None:
         )
 
 
+def looks_like_cin(text: str) -> bool:
+    """'ab 123456' yes; 'Amina' no (a CIN has digits)."""
+    cin = normalise_cin(text)
+    return bool(CIN_PATTERN.fullmatch(cin)) and any(c.isdigit() for c in cin)
+
+
 def mask_cin(cin: str) -> str:
     """'AB123467' → 'AB****67': enough to tell two people apart on a list, not enough to impersonate."""
     if not cin:

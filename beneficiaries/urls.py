@@ -7,6 +7,7 @@ app_name = "beneficiaries"
 urlpatterns = [
     path("", registry.beneficiary_list, name="list"),
     path("export.<str:file_format>", export.beneficiary_export, name="export"),
+    path("find-by-cin/", registry.find_by_cin, name="find_by_cin"),
     path("new/", registry.beneficiary_create, name="create"),
     path("<int:pk>/", registry.beneficiary_detail, name="detail"),
     path("<int:pk>/edit/", registry.beneficiary_edit, name="edit"),

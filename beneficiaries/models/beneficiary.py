@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from beneficiaries.identity import CIN_PATTERN, mask_cin, normalise_cin, validate_person_name
+from beneficiaries.identity import mask_cin, validate_person_name
 from beneficiaries.models.consent import Consent
 from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
 from reintegration.lib.text import validate_arabic_name, validate_latin_name, validate_line, validate_multiline
@@ -31,10 +31,12 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.select_related("province")
 
     def search(self, text: str):
-        """Exact CIN, or every word found in a name, in either script, spelling variants included."""
-        cin = normalise_cin(text)
-        if CIN_PATTERN.fullmatch(cin) and any(c.isdigit() for c in cin):
-            return self.filter(cin=cin)
+        """Every word found in a name, in either script, spelling variants included.
+
+        Never a CIN: a number in a search box ends up in URLs and server logs, and an exact match
+        answered to anyone is an oracle (55 guesses recover a masked CIN). Finding someone by CIN is
+        `find_by_cin`, logged, for the roles that may reveal one.
+        """
         condition = Q()
         for word in search_words(text):
             matches = Q(search_text__contains=word)

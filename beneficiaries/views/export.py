@@ -1,5 +1,6 @@
 """The filtered list as CSV or XLSX: Arabic intact in both, CIN masked unless the role may reveal it."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from beneficiaries.access import log_access
 from beneficiaries.forms import BeneficiaryFilterForm
 from beneficiaries.models import AccessLog, Beneficiary
 from beneficiaries.permissions import can_export, can_reveal_cin
+from beneficiaries.views.registry import list_page
 from reintegration.lib.spreadsheets import CONTENT_TYPES, csv_bytes, download, xlsx_bytes
 
 
@@ -17,6 +19,10 @@ def beneficiary_export(request, file_format):
     if file_format not in CONTENT_TYPES:
         raise Http404
     filters = BeneficiaryFilterForm(request.GET, user=request.user)
+    if not filters.is_valid():
+        # Never a wider file than asked for: the list shows what to correct, and nothing is exported.
+        messages.error(request, _("Nothing was exported: correct the filters below first."))
+        return list_page(request, filters, status=400)
     beneficiaries = filters.filter(Beneficiary.objects.visible_to(request.user).with_province())
     header, rows = table(beneficiaries, reveal=can_reveal_cin(request.user))
     content = xlsx_bytes(header, rows, title=_("Beneficiaries")) if file_format == "xlsx" else csv_bytes(header, rows)

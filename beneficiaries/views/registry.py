@@ -10,7 +10,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from beneficiaries.access import log_access
-from beneficiaries.forms import BeneficiaryFilterForm, BeneficiaryForm, ConsentForm, StatusForm, WithdrawalForm
+from beneficiaries.forms import (
+    BeneficiaryFilterForm,
+    BeneficiaryForm,
+    ConsentForm,
+    FindByCinForm,
+    StatusForm,
+    WithdrawalForm,
+)
+from beneficiaries.identity import mask_cin
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import (
     can_edit_beneficiary,
@@ -18,6 +26,7 @@ from beneficiaries.permissions import (
     can_export,
     can_read_registry,
     can_reveal_beneficiary_cin,
+    can_reveal_cin,
     can_view_beneficiary,
 )
 from reintegration.lib import contributions
@@ -49,24 +58,56 @@ def _get_beneficiary_for_reveal(request, pk):
 
 @role_required(can_read_registry)
 def beneficiary_list(request):
-    filters = BeneficiaryFilterForm(request.GET, user=request.user)
+    return list_page(request, BeneficiaryFilterForm(request.GET, user=request.user))
+
+
+def list_page(request, filters, *, find_form=None, status=200):
+    """The list (or its results fragment for htmx) narrowed by `filters`; also the answer of a
+    refused export or a CIN lookup, so their messages appear where the user was."""
     paginator = KeysFirstPaginator(
         filters.filter(Beneficiary.objects.visible_to(request.user)),
         PAGE_SIZE,
         rows=Beneficiary.objects.with_province(),
     )
-    page = paginator.get_page(request.GET.get("page"))
-    return page_or_fragment(
+    if find_form is None and can_reveal_cin(request.user):
+        find_form = FindByCinForm()
+    response = page_or_fragment(
         request,
         "beneficiaries/list.html",
         "results",
         {
             "filters": filters,
-            "page": page,
+            "find_form": find_form,
+            "page": paginator.get_page(request.GET.get("page")),
             "can_edit": can_edit_registry(request.user),
             "can_export": can_export(request.user),
         },
     )
+    response.status_code = status
+    return response
+
+
+@require_POST
+@role_required(can_reveal_cin)
+def find_by_cin(request):
+    """Open the record of the person with this CIN, in the user's scope. Every lookup is logged."""
+    form = FindByCinForm(request.POST)
+    filters = BeneficiaryFilterForm({}, user=request.user)
+    if not form.is_valid():
+        return list_page(request, filters, find_form=form, status=400)
+    cin = form.cleaned_data["cin"]
+    person = Beneficiary.objects.visible_to(request.user).filter(cin=cin).first()
+    log_access(
+        request.user,
+        AccessLog.Action.SEARCH_CIN,
+        beneficiary=person,
+        query=f"cin={mask_cin(cin)}",
+        row_count=int(person is not None),
+    )
+    if person:
+        return redirect(person)  # its URL holds the record's number, never the CIN
+    form.add_error("cin", _("No one with this CIN is registered in your scope."))
+    return list_page(request, filters, find_form=form)
 
 
 def beneficiary_detail(request, pk):
