@@ -11,6 +11,14 @@ from territory.scoping import visible_provinces
 
 
 class IdmajUserManager(UserManager):
+    # `is_staff` is derived from the role here (admin access for administrators only), so Django's
+    # create_user, which passes is_staff=False, would fail on a property without a setter.
+    def create_user(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(username, email, password, **extra_fields)
+
+    create_user.alters_data = True
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", self.model.Role.ADMIN)
         extra_fields.setdefault("is_superuser", True)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,11 +20,43 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Read-only, history included, and every page that shows a person logged (`log_page`).
+
+    simple-history's page of one past version saves whatever is POSTed to it, reverting disabled
+    or not (3.13 checks the view permission only), and looks the version up outside
+    `get_queryset`: it once stored a CIN `zz 1`, moved a status two steps and a person to another
+    province through this read-only admin, unlogged. Here it only shows, in scope.
+    """
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":  # a POST is refused (read-only) and shows nothing
+            self.log_page(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.log_page(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not self.log_page(request, object_id):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def log_page(self, request, object_id) -> bool:
+        """Log the page about `object_id` when it is in the user's scope; False when it is not."""
+        raise NotImplementedError
+
+
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class BeneficiaryAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "cin_masked", "date_of_birth", "province", "status"]
     list_filter = ["status", "sex", "province__region", "referral_source"]
-    search_fields = ["cin", "first_name", "last_name", "first_name_ar", "last_name_ar"]
+    # No CIN: the admin's search sits in the URL (?q=), and a CIN is never written in one.
+    # Administrators find someone by CIN with the registry's "Find by CIN", which is logged.
+    search_fields = ["first_name", "last_name", "first_name_ar", "last_name_ar"]
     list_select_related = ["province"]
     raw_id_fields = ["created_by", "duplicate_confirmed_by"]
     readonly_fields = ["created_by", "created_at", "duplicate_confirmed_by", "duplicate_confirmed_at"]
@@ -37,28 +70,30 @@ class BeneficiaryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
     # Read-only: the registry screens normalise the CIN, check duplicates and move the status
     # one step at a time; the admin would skip all three.
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self.log_view(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.log_view(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def log_view(self, request, object_id):
+    def log_page(self, request, object_id) -> bool:
+        # The record, its history and its past versions show the full CIN: each view is a reveal.
         beneficiary = self.get_queryset(request).filter(pk=object_id).first()
         if beneficiary:
-            log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+            log_access(request.user, AccessLog.Action.REVEAL_CIN, beneficiary=beneficiary)
+        return beneficiary is not None
 
 
 @admin.register(Consent)
-class ConsentAdmin(SimpleHistoryAdmin):
+class ConsentAdmin(ReadOnlyHistoryAdmin):
+    """Consents are recorded and withdrawn on the beneficiary's page, where the dates are checked."""
+
     list_display = ["beneficiary", "purpose", "given_on", "withdrawn_on", "recorded_by"]
     list_filter = ["purpose"]
     raw_id_fields = ["beneficiary", "recorded_by"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(beneficiary__in=Beneficiary.objects.visible_to(request.user))
+
+    def log_page(self, request, object_id) -> bool:
+        consent = self.get_queryset(request).select_related("beneficiary").filter(pk=object_id).first()
+        if consent:
+            log_access(request.user, AccessLog.Action.VIEW, beneficiary=consent.beneficiary)
+        return consent is not None
 
 
 @admin.register(AccessLog)

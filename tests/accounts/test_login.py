@@ -5,7 +5,9 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from accounts.models import User
+from tests.conftest import KHEMISSET
+from tests.factories import TEST_PASSWORD, UserFactory, province
 
 
 def log_in(client, username, password, ip="10.0.0.1"):
@@ -78,3 +80,9 @@ def test_session_ends_after_30_idle_minutes_and_each_request_renews_it(client, k
     client.get(reverse("home"))
     session.refresh_from_db()
     assert session.expire_date >= first_expiry
+
+
+def test_create_user_makes_a_provincial_staff_member_without_admin_access(db):
+    user = User.objects.create_user("tiflet.staff", password="a long pass phrase", province=province(KHEMISSET))
+    assert (user.role, user.is_staff, user.is_superuser) == (User.Role.STAFF, False, False)
+    assert user.check_password("a long pass phrase")
