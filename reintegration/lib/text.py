@@ -24,6 +24,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 LINE, MULTILINE = "line", "multiline"
 ALLOWED_IN_MULTILINE = {"\n", "\t"}
@@ -135,7 +136,8 @@ class Scripts(tuple):
     (an import report stores the codes, a JSON list, and is read later in another language)."""
 
     def __str__(self):
-        return ", ".join(str(SCRIPT_LABELS.get(code, code.title())) for code in self)
+        separator = pgettext("between the items of a list", ", ")  # Arabic has its own comma
+        return separator.join(str(SCRIPT_LABELS.get(code, code.title())) for code in self)
 
 
 def error(code: str, **params) -> ValidationError:
