@@ -67,7 +67,9 @@ def tazi(db):
 
 
 @pytest.fixture
-def as_persona(request, client_for):
+def as_persona(request, client_for, db):
+    # `db` named here: pytest-django orders tests by the fixtures it can see, and a persona fetched by
+    # name is invisible to it (the test would run after the browser tests have emptied the tables).
     def log_in(persona):
         client = client_for(request.getfixturevalue(persona))
         client.cookies["idmaj_language"] = "en"
