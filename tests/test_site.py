@@ -1,6 +1,7 @@
 """Site-wide guarantees: login everywhere, language, security headers, configuration."""
 
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -8,64 +9,97 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern
 
 from accounts.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN_TO_ANONYMOUS = {"/login/", "/healthz", "/i18n/setlang/"}
 
+# Values for route parameters: by converter, and by name where the view checks the value.
+CONVERTER_VALUES = {"int": "1", "str": "1", "path": "1", "slug": "a", "uuid": "00000000-0000-0000-0000-000000000001"}
+PARAMETER_VALUES = {"file_format": "csv"}
+# Regex groups the admin and its add-ons use: "(?P<app_label>auth|accounts|…)", "(?P<url>.*)", "([^/]+)".
+CHOICES_GROUP = re.compile(r"\((?:\?P<\w+>)?(?P<first>\w+)(?:\|\w+)+\)")
+ANY_TEXT_GROUP = re.compile(r"\((?:\?P<\w+>)?(?:\.\*|\.\+|\[\^/\]\+|\\d\+|\[0-9\]\+|\\w\+)\)")
+REGEX_SYNTAX = re.compile(r"[()<>\[\]^$*+?|\\]")
 
-def walk(patterns, prefix=""):
-    """Yield a concrete path for every URL pattern, filling parameters with plausible values."""
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield "/" + (
-                route.replace("^", "")
-                .replace("$", "")
-                .replace("\\Z", "")
-                .replace("<int:pk>", "1")
-                .replace("<int:consent_pk>", "1")
-                .replace("<str:file_format>", "csv")
-                .replace("<path:object_id>", "1")
-                .replace("(?P<app_label>auth|accounts|territory|django_tasks_database|axes|simple_history)", "accounts")
+
+def fill_route(route: str) -> str:
+    def value(match):
+        if match["name"] in PARAMETER_VALUES:
+            return PARAMETER_VALUES[match["name"]]
+        return CONVERTER_VALUES.get(match["converter"] or "str", match[0])  # an unknown converter stays unfilled
+
+    return re.sub(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>", value, route)
+
+
+def fill_regex(regex: str) -> str:
+    regex = regex.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    regex = CHOICES_GROUP.sub(lambda match: match["first"], regex)
+    regex = ANY_TEXT_GROUP.sub("1", regex)
+    return re.sub(r"\\([./-])", r"\1", regex)
+
+
+def all_routes():
+    """(route, path) for every URL pattern of the site."""
+
+    def visit(patterns, route_prefix, path_prefix):
+        for pattern in patterns:
+            declared = str(pattern.pattern)
+            route = route_prefix + declared.removeprefix("^")  # joined as Django joins them
+            path = path_prefix + (
+                fill_regex(declared) if isinstance(pattern.pattern, RegexPattern) else fill_route(declared)
             )
+            if isinstance(pattern, URLResolver):
+                yield from visit(pattern.url_patterns, route, path)
+            elif isinstance(pattern, URLPattern):
+                yield route, path
+
+    return sorted(visit(get_resolver().url_patterns, "", "/"))
 
 
 def concrete_paths():
-    paths = set()
-    for path in walk(get_resolver().url_patterns):
-        if "(" in path or "<" in path:
-            # Regex routes we cannot fill generically (admin internals); their prefix is covered.
-            continue
-        paths.add(path)
-    return sorted(paths)
+    return sorted({path for _, path in all_routes()})
 
 
-@pytest.mark.parametrize("path", concrete_paths())
-def test_every_page_but_login_and_healthz_sends_anonymous_users_to_login(client, db, path):
-    if path in OPEN_TO_ANONYMOUS:
-        return
+def test_every_route_is_filled_into_a_path_that_leads_back_to_it(db):
+    unfilled = [f"{route} → {path}" for route, path in all_routes() if REGEX_SYNTAX.search(path)]
+    assert unfilled == [], "routes the walk cannot fill (teach fill_route or fill_regex their parameters)"
+    for route, path in all_routes():
+        assert resolve(path).route == route, f"{path} (from {route}) resolves to another route"
+
+
+@pytest.mark.parametrize("path", [path for path in concrete_paths() if path not in OPEN_TO_ANONYMOUS])
+def test_every_page_but_the_open_ones_sends_anonymous_users_to_login(client, db, path):
     response = client.get(path, follow=True)
     assert response.redirect_chain, f"{path} answered without redirecting"
     assert response.redirect_chain[-1][0].startswith(reverse("login")), path
 
 
-def test_the_walk_covers_the_open_pages_and_the_admin(db):
+def test_the_walk_covers_the_open_pages_every_registry_route_and_the_admin(db):
     paths = concrete_paths()
     assert set(paths) >= OPEN_TO_ANONYMOUS
-    assert "/admin/" in paths
-    assert len(paths) > 10
+    assert {
+        "/beneficiaries/export.csv",
+        "/beneficiaries/1/consent/1/withdraw/",
+        "/beneficiaries/import/1/errors.csv",
+    } <= set(paths)
+    # The admin's regex routes: an app index, simple-history's revision page, the catch-all.
+    assert {"/admin/", "/admin/auth/", "/admin/beneficiaries/beneficiary/1/history/1/", "/admin/1"} <= set(paths)
 
 
-def test_login_and_healthz_answer_anonymous_users(client, db):
+def test_the_open_pages_answer_anonymous_users(client, db):
     assert client.get(reverse("login")).status_code == 200
     health = client.get(reverse("healthz"))
     assert health.status_code == 200
     assert health.json() == {"status": "ok", "database": "ok"}
+    # The language switch works before log-in: it goes where asked, not to the log-in page's ?next=.
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/login/"})
+    assert (response.status_code, response["Location"]) == (302, "/login/")
+    assert client.cookies["idmaj_language"].value == "fr"
+    assert {reverse("login"), reverse("healthz"), reverse("set_language")} == OPEN_TO_ANONYMOUS
 
 
 def test_arabic_is_the_default_language_right_to_left_with_the_rtl_stylesheet(client, db):

@@ -47,7 +47,9 @@ def test_the_admin_shows_beneficiaries_read_only_and_logs_each_look(client_for, 
     assert 'name="cin"' not in page.text  # no editable field
     client.get(f"/admin/beneficiaries/beneficiary/{person_.pk}/history/")
     assert AccessLog.objects.filter(beneficiary=person_, action="reveal_cin").count() == 2  # both show the CIN
-    client.post(f"/admin/beneficiaries/beneficiary/{person_.pk}/change/", {"status": "funded", "cin": "ab 1"})
+    # Refused as a whole (not merely an incomplete form that would have saved nothing anyway).
+    refused = client.post(f"/admin/beneficiaries/beneficiary/{person_.pk}/change/", {"status": "funded", "cin": "ab 1"})
+    assert refused.status_code == 403
     person_.refresh_from_db()
     assert (person_.status, person_.cin) == (Beneficiary.Status.REGISTERED, "AB123467")
 
@@ -91,6 +93,7 @@ def test_a_commit_that_would_now_update_someone_registered_by_hand_asks_for_a_ne
     khemisset = province("04.291")
     data = csv_bytes([person(1, commune="Tiflet")])
     preview = build_plan(read_upload(data, "a.csv"), khemisset).report()
+    assert not differs_from_preview(build_plan(read_upload(data, "a.csv"), khemisset).report(), preview)
     BeneficiaryFactory(cin="KA100001", first_name="Karim", last_name="X", date_of_birth=date(1960, 1, 2),
                        province=khemisset)  # fmt: skip
     again = build_plan(read_upload(data, "a.csv"), khemisset).report()

@@ -4,12 +4,17 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 # live_server runs Django in a thread while playwright's loop runs in this one.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Each expect() waits for a state; on a shared 2-core machine a page can take longer than the
+# default 5 s to reach it. A longer wait changes nothing when the state comes, only when it never does.
+expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):

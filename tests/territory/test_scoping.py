@@ -37,15 +37,15 @@ def test_inactive_user_sees_nothing(khemisset_staff):
 
 
 def test_staff_without_a_province_is_refused_by_the_database(db):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="accounts_user_staff_has_province"):
         User.objects.create(username="lost", role=User.Role.STAFF)
 
 
 def test_a_user_cannot_have_both_a_province_and_a_region(db):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="accounts_user_one_scope_at_most"):
         User.objects.create(username="both", role=User.Role.OFFICIAL, province=province("04.291"), region=region("04"))
 
 
 def test_a_national_user_cannot_also_have_a_region(db):
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="accounts_user_one_scope_at_most"):
         User.objects.create(username="both", role=User.Role.OFFICIAL, region=region("04"), national=True)
