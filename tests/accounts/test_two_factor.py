@@ -483,3 +483,12 @@ def test_the_code_page_offers_no_app_navigation_only_the_language_and_log_out(
 def test_the_set_up_page_of_a_user_who_must_set_up_offers_no_app_navigation(client, admin_user, required, english):
     log_in(client, "admin")
     assert_only_language_and_log_out(client.get(ENROL).text)
+
+
+def test_a_set_up_abandoned_a_day_ago_is_removed_when_a_new_one_starts(client, admin_user, required):
+    abandoned = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    TOTPDevice.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - timedelta(days=2))
+    recent = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    log_in(client, "admin")
+    shown = device_shown(client.get(ENROL))
+    assert sorted(TOTPDevice.objects.values_list("pk", flat=True)) == sorted([recent.pk, shown.pk])
