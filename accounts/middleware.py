@@ -21,18 +21,22 @@ class TwoFactorMiddleware:
 
     Runs in process_view, after LoginRequiredMiddleware and OTPMiddleware, so every page,
     the Django admin included, is covered without each view opting in.
+
+    `request.two_factor_step` (the URL name of the step owed, or None) is set for every request,
+    error pages included: the navigation hides the links that would only redirect.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.two_factor_step = pending_step(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.resolver_match.view_name in OPEN_VIEWS:
             return None
-        step = pending_step(request)
+        step = request.two_factor_step
         if step is None:
             return None
         url = reverse(step)

@@ -5,6 +5,7 @@ each, with a recovery code (the codes of a static device). Verification lasts fo
 """
 
 from base64 import b32encode
+from datetime import timedelta
 
 import segno
 from axes.helpers import get_client_ip_address
@@ -13,14 +14,19 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.middleware.csrf import rotate_token
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
+
 RECOVERY_CODE_COUNT = 10
-# Every page asks whether the user has an app, and most users have none: ask the database once a session.
-ENROLLED_SESSION_KEY = "idmaj_two_factor_enrolled"
+# The unconfirmed device this session is setting up: each session scans a secret of its own.
+PENDING_DEVICE_SESSION_KEY = "idmaj_two_factor_pending_device"
+# Set-ups abandoned this long ago belong to sessions long expired (30 minutes idle).
+ABANDONED_SET_UP_AGE = timedelta(days=1)
 
 
 class Throttled(Exception):
@@ -35,15 +41,10 @@ def app_device(user, *, confirmed=True) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=confirmed).first()
 
 
-def is_enrolled(request) -> bool:
-    if ENROLLED_SESSION_KEY not in request.session:
-        request.session[ENROLLED_SESSION_KEY] = app_device(request.user) is not None
-    return request.session[ENROLLED_SESSION_KEY]
-
-
-def forget_enrolment(request) -> None:
-    """The cached answer is stale (an administrator deleted the app): ask the database again."""
-    request.session.pop(ENROLLED_SESSION_KEY, None)
+def is_enrolled(user) -> bool:
+    # Asked afresh on each request of a session not yet verified (one indexed query): a session
+    # must meet the code step as soon as another session of the user confirms an app.
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
 def pending_step(request) -> str | None:
@@ -55,24 +56,44 @@ def pending_step(request) -> str | None:
     user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    if is_enrolled(request):
+    if is_enrolled(user):
         return "accounts:two_factor_verify"
     if is_required(user):
         return "accounts:two_factor_enrol"
     return None
 
 
-def device_to_enrol(user) -> TOTPDevice:
-    """The unconfirmed device being set up: the same secret on every reload until confirmed."""
-    return app_device(user, confirmed=False) or TOTPDevice.objects.create(
-        user=user, name="Authenticator app", confirmed=False
-    )
+def device_to_enrol(request) -> TOTPDevice:
+    """This session's unconfirmed device: the same secret on every reload, never another session's.
+
+    Whoever opened the set-up page elsewhere (someone else with the password, say) holds a
+    different secret, which dies when any session confirms its app.
+    """
+    pk = request.session.get(PENDING_DEVICE_SESSION_KEY)
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False, pk=pk).first() if pk else None
+    if device is None:
+        TOTPDevice.objects.filter(
+            user=request.user, confirmed=False, created_at__lt=timezone.now() - ABANDONED_SET_UP_AGE
+        ).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
+    return device
 
 
-def confirm_enrolment(device: TOTPDevice) -> list[str]:
-    """Make `device` the user's only app and give them fresh recovery codes (returned once)."""
+def confirm_enrolment(device: TOTPDevice) -> list[str] | None:
+    """Make `device` the user's only app and give them fresh recovery codes (returned once).
+
+    None when another session confirmed an app first: the first confirmed stays the only one.
+    """
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        # Lock the user: two sessions typing a right code at once must not both confirm.
+        User.objects.select_for_update().get(pk=device.user_id)
+        others = TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk)
+        if others.filter(confirmed=True).exists() or not TOTPDevice.objects.filter(pk=device.pk).exists():
+            TOTPDevice.objects.filter(pk=device.pk).delete()
+            return None
+        # Every other pending set-up (other sessions' secrets) stops counting.
+        others.delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         return replace_recovery_codes(device.user)
@@ -121,7 +142,7 @@ def mark_verified(request, device) -> None:
     # A new session key and CSRF token for the new privilege, as login() does for the password step.
     request.session.cycle_key()
     rotate_token(request)
-    request.session[ENROLLED_SESSION_KEY] = True
+    request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
     reset_axes(ip=get_client_ip_address(request), username=request.user.get_username())
 
 

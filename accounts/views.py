@@ -54,9 +54,6 @@ def two_factor_verify(request):
     """The second step of the log-in: a code from the app, or a recovery code."""
     if two_factor.pending_step(request) != "accounts:two_factor_verify":
         return redirect(_next_url(request))
-    if two_factor.app_device(request.user) is None:
-        two_factor.forget_enrolment(request)
-        return redirect(_next_url(request))
     if is_locked_out(request):
         return _lock_out(request)
     form = CodeForm(request.POST or None)
@@ -89,7 +86,7 @@ def two_factor_enrol(request):
     if two_factor.app_device(request.user) is not None:
         # Already enrolled: an administrator deletes the device to start again.
         return redirect("accounts:two_factor_verify" if not request.user.is_verified() else "accounts:two_factor")
-    device = two_factor.device_to_enrol(request.user)
+    device = two_factor.device_to_enrol(request)
     form = EnrolmentForm(request.POST or None)
     if form.is_valid():
         try:
@@ -99,6 +96,8 @@ def two_factor_enrol(request):
         else:
             if confirmed:
                 codes = two_factor.confirm_enrolment(device)
+                if codes is None:  # another session confirmed its app first: that app's code is asked
+                    return redirect("accounts:two_factor_verify")
                 two_factor.mark_verified(request, device)
                 return _show_recovery_codes(request, codes, next_url=_next_url(request))
             form.add_error(

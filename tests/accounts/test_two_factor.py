@@ -1,17 +1,19 @@
 """Two-factor log-in: administrators and flagged users give a code from an app (django-otp)."""
 
 import re
-from base64 import b32encode
+from base64 import b32decode, b32encode
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -42,6 +44,22 @@ def code_for(device, steps_ahead=0):
     return f"{value:0{device.digits}d}"
 
 
+def code_from_secret(secret, steps_ahead=0):
+    """The code an app set up with `secret` (as the set-up page shows it) shows now: all an attacker keeps."""
+    key = b32decode(secret.replace(" ", ""))
+    return f"{totp(key, 30, -steps_ahead * 30, 6, 0):06d}"
+
+
+def device_shown(response):
+    """The device whose secret this set-up page shows."""
+    secret = response.context["secret"].replace(" ", "")
+    return next(d for d in TOTPDevice.objects.all() if b32encode(d.bin_key).decode() == secret)
+
+
+def shown_codes(response):
+    return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.text)
+
+
 def send_code(client, code, next_url=""):
     return client.post(VERIFY, {"otp_token": code, "next": next_url}, REMOTE_ADDR=IP)
 
@@ -55,11 +73,9 @@ def wait_out_throttle():
 
 def enrol(client):
     """Set up the app through the pages; returns the device and the recovery codes shown."""
-    client.get(ENROL, REMOTE_ADDR=IP)
-    device = TOTPDevice.objects.get(confirmed=False)
+    device = device_shown(client.get(ENROL, REMOTE_ADDR=IP))
     response = client.post(ENROL, {"otp_token": code_for(device)}, REMOTE_ADDR=IP)
-    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.text)
-    return device, codes, response
+    return device, shown_codes(response), response
 
 
 @pytest.fixture
@@ -330,3 +346,149 @@ def test_a_user_made_admin_later_is_asked_to_set_up_an_app(client, db, required)
     user.province = None
     user.save()
     assert client.get(reverse("home"))["Location"].startswith(ENROL)
+
+
+# --- one session's set-up is its own ----------------------------------------------------------
+
+
+def english_client():
+    client = Client()
+    client.cookies["idmaj_language"] = "en"
+    return client
+
+
+def test_a_secret_read_by_an_attacker_before_the_real_set_up_never_opens_the_account(admin_user, required):
+    """The attacker has the password and opens the set-up page before the administrator does."""
+    attacker, admin = english_client(), english_client()
+    log_in(attacker, "admin")
+    attacker_secret = attacker.get(ENROL).context["secret"]
+    log_in(admin, "admin")
+    admin_page = admin.get(ENROL)
+    assert admin_page.context["secret"] != attacker_secret
+    admin_device = device_shown(admin_page)
+    codes = shown_codes(admin.post(ENROL, {"otp_token": code_for(admin_device)}, REMOTE_ADDR=IP))
+    assert len(codes) == 10
+
+    # The attacker's set-up died with the administrator's confirmation, and none is offered again.
+    assert not any(b32encode(d.bin_key).decode() == attacker_secret.replace(" ", "") for d in TOTPDevice.objects.all())
+    late = attacker.post(ENROL, {"otp_token": code_from_secret(attacker_secret)}, REMOTE_ADDR=IP)
+    assert late["Location"] == VERIFY
+    assert attacker.get(ENROL)["Location"] == VERIFY
+
+    # Logging in again, the attacker's app is refused: no admin, no new recovery codes.
+    attacker.post(reverse("logout"))
+    log_in(attacker, "admin")
+    refused = send_code(attacker, code_from_secret(attacker_secret, steps_ahead=1))
+    assert refused.status_code == 200
+    assert "This code is not valid" in refused.text
+    assert attacker.get(reverse("admin:index"))["Location"].startswith(VERIFY)
+    assert attacker.post(reverse("accounts:two_factor_recovery_codes"))["Location"] == VERIFY
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(codes)
+    assert list(TOTPDevice.objects.values_list("pk", "confirmed")) == [(admin_device.pk, True)]
+
+
+def test_a_reload_in_another_session_shows_another_secret_and_the_same_session_keeps_its_own(
+    client, admin_user, required
+):
+    log_in(client, "admin")
+    other = Client()
+    log_in(other, "admin")
+    first = client.get(ENROL).context["secret"]
+    assert other.get(ENROL).context["secret"] != first
+    assert client.get(ENROL).context["secret"] == first
+    assert TOTPDevice.objects.filter(confirmed=False).count() == 2
+
+
+def test_an_app_confirmed_from_another_session_meanwhile_wins_over_this_one(admin_user):
+    """Two sessions type a right set-up code at the same moment: the first confirmed stays the only app."""
+    first = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    second = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    assert len(two_factor.confirm_enrolment(first)) == 10
+    assert two_factor.confirm_enrolment(second) is None
+    # A set-up page opened just before the confirmation may create its device just after it.
+    third = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    assert two_factor.confirm_enrolment(third) is None
+    assert list(TOTPDevice.objects.values_list("pk", "confirmed")) == [(first.pk, True)]
+    assert StaticToken.objects.count() == 10
+
+
+def test_set_up_offers_no_new_secret_once_the_app_is_confirmed(client, enrolled_admin, required):
+    device, _ = enrolled_admin
+    log_in(client, "admin")
+    assert client.get(ENROL)["Location"] == VERIFY
+    send_code(client, code_for(device, steps_ahead=1))
+    assert client.get(ENROL)["Location"] == reverse("accounts:two_factor")
+    assert list(TOTPDevice.objects.values_list("pk", flat=True)) == [device.pk]
+
+
+# --- sessions opened before the app was set up elsewhere -------------------------------------
+
+
+def test_a_session_opened_before_the_app_was_set_up_elsewhere_is_asked_for_the_code_not_looped(admin_user, required):
+    earlier, later = Client(), Client()
+    log_in(earlier, "admin")
+    assert earlier.get(reverse("home"))["Location"].startswith(ENROL)
+    log_in(later, "admin")
+    device, _, _ = enrol(later)
+    for url in [reverse("home"), reverse("beneficiaries:list"), reverse("admin:index")]:
+        assert earlier.get(url)["Location"].startswith(VERIFY), url
+    assert earlier.get(ENROL)["Location"] == VERIFY
+    assert earlier.get(VERIFY).status_code == 200
+    assert send_code(earlier, code_for(device, steps_ahead=1))["Location"] == reverse("home")
+    assert earlier.get(reverse("beneficiaries:list")).status_code == 200
+
+
+def test_a_password_only_session_meets_the_code_step_once_the_app_is_set_up_elsewhere(khemisset_staff):
+    """In development nobody must use an app, but whoever set one up is asked for it in every session."""
+    earlier, later = Client(), Client()
+    log_in(earlier, "khemisset.staff")
+    assert earlier.get(reverse("beneficiaries:list")).status_code == 200
+    log_in(later, "khemisset.staff")
+    enrol(later)
+    assert earlier.get(reverse("beneficiaries:list"))["Location"].startswith(VERIFY)
+    assert earlier.post(reverse("accounts:two_factor_recovery_codes"))["Location"] == VERIFY
+
+
+# --- the page of a user who owes a code ------------------------------------------------------
+
+APP_LINKS = [
+    reverse("beneficiaries:list"),
+    reverse("admin:index"),
+    reverse("accounts:password_change"),
+    reverse("accounts:two_factor"),
+]
+
+
+def assert_only_language_and_log_out(page):
+    for link in APP_LINKS:
+        assert f'href="{link}"' not in page, link
+    assert ">Home</a>" not in page
+    assert f'action="{reverse("set_language")}"' in page
+    assert f'action="{reverse("logout")}"' in page
+
+
+def test_the_code_page_offers_no_app_navigation_only_the_language_and_log_out(
+    client, enrolled_admin, required, english
+):
+    device, _ = enrolled_admin
+    log_in(client, "admin")
+    assert_only_language_and_log_out(client.get(VERIFY).text)
+    send_code(client, code_for(device, steps_ahead=1))
+    home = client.get(reverse("home")).text
+    assert ">Home</a>" in home
+    for link in APP_LINKS:
+        assert f'href="{link}"' in home, link
+
+
+def test_the_set_up_page_of_a_user_who_must_set_up_offers_no_app_navigation(client, admin_user, required, english):
+    log_in(client, "admin")
+    assert_only_language_and_log_out(client.get(ENROL).text)
+
+
+def test_a_set_up_abandoned_a_day_ago_is_removed_when_a_new_one_starts(client, admin_user, required):
+    abandoned = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    TOTPDevice.objects.filter(pk=abandoned.pk).update(created_at=timezone.now() - timedelta(days=2))
+    recent = TOTPDevice.objects.create(user=admin_user, name="Authenticator app", confirmed=False)
+    log_in(client, "admin")
+    shown = device_shown(client.get(ENROL))
+    assert sorted(TOTPDevice.objects.values_list("pk", flat=True)) == sorted([recent.pk, shown.pk])
