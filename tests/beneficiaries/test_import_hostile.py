@@ -186,7 +186,7 @@ def test_a_header_of_5000_columns_and_300_invalid_rows_stores_a_small_report(
     page = client.get(job.get_absolute_url()).text
     assert "And 100 more problems: see the file of invalid rows." in page
     assert "<li>and 72 more columns</li>" in page
-    errors = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).content.decode("utf-8-sig")
+    errors = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(errors), delimiter=";"))
     assert len(rows) == 1 + 300  # every invalid row, not only those whose problems the report kept
     assert rows[-1][-1].startswith("sex: Write M for a man")
@@ -316,7 +316,7 @@ def test_the_error_file_quotes_formulas_in_titles_cells_and_messages(
     client = client_for(khemisset_staff)
     client.cookies["idmaj_language"] = "en"
     job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows, header))
-    content = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).content.decode("utf-8-sig")
+    content = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).getvalue().decode("utf-8-sig")
     titles, row = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert titles == ["'=cin", "first_name", "last_name", "sex", "date_of_birth", "'" + link, "error"]
     assert row[5] == "'" + link
