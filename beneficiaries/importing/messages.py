@@ -66,6 +66,10 @@ MESSAGES = {
         "In Excel, use “Save as” and choose “CSV UTF-8 (comma delimited)”."
     ),
     "bad_csv": _("The CSV file is malformed near row %(number)s: check the quotes in that row."),
+    "cell_too_long": _(
+        "Row %(number)s has a cell of more than %(characters)s characters, far more than any column takes: "
+        "shorten it (or close the quote that opens it) and upload the file again."
+    ),
     "bad_xlsx": _("The file could not be opened as an Excel workbook (.xlsx)."),
     "several_sheets": _(
         "The workbook has %(count)s sheets. Keep only the sheet with the people to import, then upload it again."

@@ -176,9 +176,15 @@ def csv_records(data: bytes):
     # Excel writes ';' where the decimal separator is a comma (French settings), ',' elsewhere.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
     try:
-        yield from enumerate(reader, start=1)
-    except csv.Error:
+        for number, values in enumerate(reader, start=1):
+            yield number, values
+    except csv.Error as error:
+        # "field larger than field limit (131072)": a cell no column takes (the longest takes 200
+        # characters), not a quoting error; the row is the record being read, as a spreadsheet numbers it.
+        if str(error).startswith("field larger than field limit"):
+            refuse("cell_too_long", number=number + 1, characters=csv.field_size_limit())
         refuse("bad_csv", number=reader.line_num)
 
 
