@@ -16,6 +16,7 @@ A hostile file is small on disk and huge once read, so nothing the file declares
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,7 +35,7 @@ from beneficiaries.importing.messages import (
     MAX_UNZIPPED_MEGABYTES,
     problem,
 )
-from reintegration.lib.text import MULTILINE, check_characters
+from reintegration.lib.text import MULTILINE, check_characters, without_controls
 
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 LIMITS = {"megabytes": MAX_MEGABYTES, "rows": MAX_ROWS}
@@ -93,6 +94,15 @@ def sniff(head: bytes, size: int, filename: str) -> None:
     if suffix == ".csv" and head.count(b"\0") > len(head) // 10:
         # UTF-16 ("Unicode text" in Excel) or a binary file: a UTF-8 text has no NUL bytes.
         refuse("not_utf8")
+
+
+def clean_name(filename: str) -> str:
+    """The upload's name as stored and shown: NFKC, without control or format characters.
+
+    "report\u202egpj.csv" shows as "reportvsc.jpg" (a right-to-left override), and a zero-width space
+    can hide in ".cs\u200bv": the extension is read from the cleaned name, so what is checked is what is shown.
+    """
+    return without_controls(unicodedata.normalize("NFKC", filename or "")).strip()
 
 
 def suffix_of(filename) -> str:

@@ -28,7 +28,7 @@ from beneficiaries.importing import (
     render_message,
 )
 from beneficiaries.importing.messages import MAX_COLUMNS, render_failure
-from beneficiaries.importing.reading import SNIFF_BYTES, sniff
+from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
@@ -58,6 +58,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         """Size, extension and first bytes only: reading a hostile file may take long, so the worker does it."""
         upload = self.cleaned_data["file"]
+        upload.name = clean_name(upload.name)  # before its extension is read, and before it is stored
         head = upload.read(SNIFF_BYTES)
         upload.seek(0)
         try:
