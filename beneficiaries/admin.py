@@ -115,7 +115,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
     list_filter = ["status", "province__region"]
     search_fields = ["original_name", "created_by__username"]
     list_select_related = ["province", "created_by", "confirmed_by"]
-    exclude = ["report"]
+    exclude = ["report", "errors_file"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

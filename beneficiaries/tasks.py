@@ -1,15 +1,18 @@
-"""Background work of an import: the dry run, then the commit. Arguments are job ids (JSON-safe).
+"""Background work of an import: the dry run, then the commit. Arguments are a job id and the
+language of the person who started it (JSON-safe), in which the worker writes the file of invalid rows.
 
 Enqueue after the job row is committed, or the worker may look for a job it cannot see yet:
-`transaction.on_commit(lambda: check_import.enqueue(job.pk))`.
+`transaction.on_commit(lambda: check_import.enqueue(job.pk, get_language()))`.
 """
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.tasks import task
+from django.utils import translation
 
-from beneficiaries.importing import FileRefused, build_plan, read_upload, write_plan
+from beneficiaries.importing import FileRefused, build_plan, error_file, read_upload, write_plan
 from beneficiaries.models import ImportJob
 from territory.models import Province
 
@@ -53,8 +56,23 @@ def plan_for(job):
     return None
 
 
+def record_preview(job, plan, language, **extra) -> None:
+    """The report for the preview, and the file of invalid rows built now, from the plan in hand.
+
+    The download only streams that file: reading or checking a file again in a web request
+    would let a link to it cost a gigabyte and seconds per click. Every invalid row is in it,
+    not only the problems the report keeps.
+    """
+    content = None
+    if plan.problems:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            content = error_file(plan.table, plan.problems)
+    job.keep_errors(content)
+    job.record_preview({**plan.report(), **extra})
+
+
 @task
-def check_import(job_id: int) -> None:
+def check_import(job_id: int, language: str = "") -> None:
     """The dry run: counts, problems and probable duplicates, stored on the job for the preview."""
     job = ImportJob.objects.select_related("province").get(pk=job_id)
     if not job.start_checking():  # cancelled meanwhile, or already picked up by another worker
@@ -62,14 +80,14 @@ def check_import(job_id: int) -> None:
     try:
         plan = plan_for(job)
         if plan:
-            job.record_preview(plan.report())
+            record_preview(job, plan, language)
     except Exception:
         logger.exception("Import %s: the check failed", job_id)
         job.fail("unexpected")
 
 
 @task
-def commit_import(job_id: int) -> None:
+def commit_import(job_id: int, language: str = "") -> None:
     """Check the file again (the registry may have changed since the preview), then write it at once."""
     job = ImportJob.objects.select_related("province", "confirmed_by").get(pk=job_id)
     if job.status != ImportJob.Status.IMPORTING:
@@ -79,7 +97,7 @@ def commit_import(job_id: int) -> None:
             # Lock the province first: two commits of the same file would otherwise both see
             # its people without a CIN as new, and register them twice.
             Province.objects.select_for_update().get(pk=job.province_id)
-            check_again_and_write(job)
+            check_again_and_write(job, language)
     except IntegrityError:  # someone registered one of these CINs between the check and the write
         logger.warning("Import %s: conflict with a concurrent registration; nothing written", job_id)
         job.fail("conflict")
@@ -88,13 +106,13 @@ def commit_import(job_id: int) -> None:
         job.fail("unexpected")
 
 
-def check_again_and_write(job) -> None:
+def check_again_and_write(job, language) -> None:
     plan = plan_for(job)
     if plan is None:
         return
     report = plan.report()
     if differs_from_preview(report, job.report) or (report["counts"]["invalid"] and not job.skip_invalid):
-        job.record_preview({**report, "notice": "changed_since_preview"})
+        record_preview(job, plan, language, notice="changed_since_preview")
         return
     write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
     if not job.finish(report):

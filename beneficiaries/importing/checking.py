@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from beneficiaries.importing.messages import problem
+from beneficiaries.importing.reading import Table
 from beneficiaries.importing.rows import RowChecker
 from beneficiaries.models import Beneficiary
 from reintegration.lib.names import person_keys as name_keys
@@ -40,6 +41,7 @@ class Plan:
     problems: list[dict]
     warnings: list[dict]
     unknown_columns: list[dict]
+    table: Table  # what was checked: the file of invalid rows copies its rows
 
     def rows(self, *actions) -> list[RowResult]:
         return [result for result in self.results if result.action in actions]
@@ -55,8 +57,8 @@ class Plan:
         """What the job stores (JSON): the counts and row numbers in full, the lists shown on the page cut.
 
         A file can hold 260,000 problems (20,000 rows × 13 columns): the report keeps the first
-        STORED_PROBLEMS and the count of the others (`more_problems`); the error file checks
-        the stored upload again to list them all.
+        STORED_PROBLEMS and the count of the others (`more_problems`); the file of invalid rows,
+        built by the worker from the plan itself, lists them all.
         """
         return {
             "counts": self.counts,
@@ -89,7 +91,7 @@ def build_plan(table, province, *, progress=None) -> Plan:
         if progress:
             progress(start + len(chunk))
     problems.sort(key=lambda p: p["row"])
-    return Plan(province, results, problems, matcher.warnings, table.header.unknown)
+    return Plan(province, results, problems, matcher.warnings, table.header.unknown, table)
 
 
 def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:

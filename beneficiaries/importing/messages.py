@@ -41,6 +41,21 @@ MESSAGES = {
         "Part of the workbook unpacks to more than %(ratio)s times its size, which no ordinary sheet "
         "does, so it was not opened. Save the sheet as “CSV UTF-8” and upload that file."
     ),
+    "wide_row": _(
+        "Row %(number)s of the sheet has more than %(columns)s cells (empty cells with a format count too), "
+        "so the file was not read. Delete the columns after the last one used, or save the sheet as "
+        "“CSV UTF-8”, and upload that file."
+    ),
+    "row_too_complex": _(
+        "Row %(number)s of the sheet holds more rich text or formatting than a list of people needs, so the "
+        "file was not read. Copy the people into a new workbook (values only), or save the sheet as "
+        "“CSV UTF-8”, and upload that file."
+    ),
+    "sheet_too_complex": _(
+        "Besides its cells, the sheet holds more than %(parts)s merged cells, links, formats or other parts, "
+        "so the file was not read. Copy the people into a new workbook (values only), or save the sheet as "
+        "“CSV UTF-8”, and upload that file."
+    ),
     "invisible_in_header": _(
         "The title of column %(letter)s holds an invisible control character (%(character)s). "
         "Retype that title and upload the file again."
@@ -51,6 +66,10 @@ MESSAGES = {
         "In Excel, use “Save as” and choose “CSV UTF-8 (comma delimited)”."
     ),
     "bad_csv": _("The CSV file is malformed near row %(number)s: check the quotes in that row."),
+    "cell_too_long": _(
+        "Row %(number)s has a cell of more than %(characters)s characters, far more than any column takes: "
+        "shorten it (or close the quote that opens it) and upload the file again."
+    ),
     "bad_xlsx": _("The file could not be opened as an Excel workbook (.xlsx)."),
     "several_sheets": _(
         "The workbook has %(count)s sheets. Keep only the sheet with the people to import, then upload it again."
@@ -131,7 +150,7 @@ def render_message(code: str, params: dict | None = None, provinces: dict | None
         params["province"] = provinces.get(params["province"], params["province"])
     if isinstance(params.get("scripts"), list):
         params["scripts"] = Scripts(params["scripts"])  # stored as codes, named in the reader's language
-    for key in ("rows", "megabytes", "last"):
+    for key in ("rows", "megabytes", "last", "number", "parts", "characters"):
         if isinstance(params.get(key), int):
             params[key] = number_format(params[key], force_grouping=True)
     return str(MESSAGES[code]) % params if params else str(MESSAGES[code])

@@ -8,18 +8,24 @@ A hostile file is small on disk and huge once read, so nothing the file declares
   it; zipfile itself stops a member at its declared size (a lie ends in a CRC error);
 - openpyxl pads read-only rows to the sheet's declared <dimension> (A1:XFD1048576 is 17 billion
   cells), so the dimension is reset and rows are read within MAX_COLUMNS and MAX_READ_ROWS;
-- blank rows count toward MAX_READ_ROWS: a stray cell on row 1,048,576 stops the reading there.
+- blank rows count toward MAX_READ_ROWS: a stray cell on row 1,048,576 stops the reading there;
+- openpyxl builds a whole row before `max_col` cuts it, and keeps every part of the sheet outside
+  the rows (merged cells, links...) until its end: one row of a million cells (3.5 MB on disk)
+  took a gigabyte. `refuse_heavy_sheet` streams the sheet's XML first and counts them.
 """
 
 import csv
 import io
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePath
+from xml.parsers import expat
 
 import openpyxl
 from django.core.exceptions import ValidationError
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from beneficiaries.importing.columns import Header, column_letter, read_header
 from beneficiaries.importing.messages import (
@@ -29,7 +35,7 @@ from beneficiaries.importing.messages import (
     MAX_UNZIPPED_MEGABYTES,
     problem,
 )
-from reintegration.lib.text import MULTILINE, check_characters
+from reintegration.lib.text import MULTILINE, check_characters, without_controls
 
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 LIMITS = {"megabytes": MAX_MEGABYTES, "rows": MAX_ROWS}
@@ -41,6 +47,11 @@ MAX_TITLE_LENGTH = 100  # a header title is a few words; a longer one is cut (it
 MAX_UNZIPPED_BYTES = MAX_UNZIPPED_MEGABYTES * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FREE_BYTES = 1024 * 1024
+# What openpyxl holds at once: one row (its cells, and their parts: values, rich-text runs),
+# and every element of the sheet outside the rows. A real row of 13 cells has ~30 elements.
+MAX_ROW_PARTS = 20 * MAX_COLUMNS
+MAX_SHEET_PARTS = 100_000
+ROW_TAG = SHEET_MAIN_NS + "}row"  # as expat names it with namespace_separator="}"
 XLSX_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 4096
 
@@ -83,6 +94,15 @@ def sniff(head: bytes, size: int, filename: str) -> None:
     if suffix == ".csv" and head.count(b"\0") > len(head) // 10:
         # UTF-16 ("Unicode text" in Excel) or a binary file: a UTF-8 text has no NUL bytes.
         refuse("not_utf8")
+
+
+def clean_name(filename: str) -> str:
+    """The upload's name as stored and shown: NFKC, without control or format characters.
+
+    "report\u202egpj.csv" shows as "reportvsc.jpg" (a right-to-left override), and a zero-width space
+    can hide in ".cs\u200bv": the extension is read from the cleaned name, so what is checked is what is shown.
+    """
+    return without_controls(unicodedata.normalize("NFKC", filename or "")).strip()
 
 
 def suffix_of(filename) -> str:
@@ -166,9 +186,15 @@ def csv_records(data: bytes):
     # Excel writes ';' where the decimal separator is a comma (French settings), ',' elsewhere.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
     try:
-        yield from enumerate(reader, start=1)
-    except csv.Error:
+        for number, values in enumerate(reader, start=1):
+            yield number, values
+    except csv.Error as error:
+        # "field larger than field limit (131072)": a cell no column takes (the longest takes 200
+        # characters), not a quoting error; the row is the record being read, as a spreadsheet numbers it.
+        if str(error).startswith("field larger than field limit"):
+            refuse("cell_too_long", number=number + 1, characters=csv.field_size_limit())
         refuse("bad_csv", number=reader.line_num)
 
 
@@ -197,6 +223,9 @@ def xlsx_records(data: bytes):
         if len(workbook.sheetnames) > 1:
             refuse("several_sheets", count=len(workbook.sheetnames))
         sheet = workbook.worksheets[0]
+        # The very part openpyxl will parse (_get_source is how its read-only sheet opens it).
+        with sheet._get_source() as source:
+            refuse_heavy_sheet(source)
         sheet.reset_dimensions()  # the declared <dimension> is the file's word, not a fact
         # Read-only sheets yield every row from the first, blank ones included, so counting gives row numbers.
         # One row past MAX_READ_ROWS is enough to refuse the file: openpyxl parses no further.
@@ -215,3 +244,57 @@ def xlsx_records(data: bytes):
         refuse("bad_xlsx")
     finally:
         workbook.close()
+
+
+def refuse_heavy_sheet(source) -> None:
+    """Refuse a sheet whose XML would make openpyxl hold too much at once, counted while streaming it.
+
+    expat keeps no tree: this pass holds a few counters, whatever the sheet holds.
+    """
+    counter = SheetCounter()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = counter.start
+    parser.EndElementHandler = counter.end
+    parser.ParseFile(source)
+
+
+class SheetCounter:
+    """Counts, as the sheet's elements start, what openpyxl would build from them.
+
+    openpyxl makes a cell of every element directly in a <row>, whatever its name, builds all of them
+    (and their parts) before cutting the row at `max_col`, and dispatches every <row>, however nested.
+    """
+
+    def __init__(self):
+        self.depth = 0
+        self.row_depth = 0  # the depth of the open <row>; 0 outside rows
+        self.rows = self.number = self.cells = self.row_parts = self.sheet_parts = 0
+
+    def start(self, name, attributes):
+        self.depth += 1
+        if self.row_depth:
+            self.row_parts += 1
+            self.cells += self.depth == self.row_depth + 1
+            if self.cells > MAX_COLUMNS:
+                refuse("wide_row", number=self.number, columns=MAX_COLUMNS)
+            if self.row_parts > MAX_ROW_PARTS:
+                refuse("row_too_complex", number=self.number)
+        elif name == ROW_TAG:
+            self.start_row(attributes.get("r", ""))
+        else:
+            self.sheet_parts += 1
+            if self.sheet_parts > MAX_SHEET_PARTS:
+                refuse("sheet_too_complex", parts=MAX_SHEET_PARTS)
+
+    def start_row(self, declared: str) -> None:
+        self.rows += 1
+        if self.rows > MAX_READ_ROWS:  # rows repeating one number would each be parsed, yet never counted
+            refuse("rows_past_limit", last=MAX_READ_ROWS)
+        # Numbered as openpyxl numbers it (its `r`, else the next one), to name the row in a message.
+        self.number = int(declared) if declared.isdigit() and len(declared) < 8 else self.number + 1
+        self.row_depth, self.cells, self.row_parts = self.depth, 0, 0
+
+    def end(self, name):
+        if self.depth == self.row_depth:
+            self.row_depth = 0
+        self.depth -= 1

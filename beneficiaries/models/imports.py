@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,8 @@ class ImportJob(models.Model):
     province = models.ForeignKey(Province, models.PROTECT, related_name="+", verbose_name=_("province"))
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
+    # Built by the worker when it checks the file, so that downloading it reads nothing; it goes with the upload.
+    errors_file = models.FileField(_("file of invalid rows"), upload_to="imports/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     skip_invalid = models.BooleanField(_("import only the valid rows"), default=False)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -135,10 +138,38 @@ class ImportJob(models.Model):
         if not moved:
             raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
 
+    def keep_errors(self, content: bytes | None) -> None:
+        """Store the file of invalid rows of the latest check (None: no row is invalid), replacing the last one.
+
+        Only while the job runs: a job cancelled meanwhile has forgotten its files, and one stored
+        after that would stay on disk for good.
+        """
+        previous = self.errors_file.name
+        if content:
+            self.errors_file.save("import-errors.csv", ContentFile(content), save=False)
+        else:
+            self.errors_file = ""
+        kept = ImportJob.objects.filter(pk=self.pk, status__in=self.RUNNING).update(errors_file=self.errors_file.name)
+        if not kept:
+            if content:
+                self.errors_file.delete(save=False)
+        elif previous and previous != self.errors_file.name:
+            # Once the new name is committed: a rollback would leave the row naming the old file.
+            storage = self.errors_file.storage
+            transaction.on_commit(lambda: storage.delete(previous))
+
+    keep_errors.alters_data = True
+
     def forget_file(self) -> None:
-        """Delete the upload: it holds personal data the registry does not need once the job is over."""
-        self.file.delete(save=False)
-        ImportJob.objects.filter(pk=self.pk).update(file="")
+        """Delete the upload and its file of invalid rows: personal data the registry does not need once the
+        job is over."""
+        # The names as stored now: the worker may have stored the file of invalid rows after this object was read.
+        names = ImportJob.objects.filter(pk=self.pk).values_list("file", "errors_file").first() or ()
+        ImportJob.objects.filter(pk=self.pk).update(file="", errors_file="")
+        for name in names:
+            if name:
+                self.file.storage.delete(name)
+        self.file = self.errors_file = ""
 
     forget_file.alters_data = True
 

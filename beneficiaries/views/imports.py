@@ -9,9 +9,10 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,18 +24,15 @@ from beneficiaries.importing import (
     MAX_MEGABYTES,
     MAX_ROWS,
     FileRefused,
-    build_plan,
-    error_file,
-    read_upload,
     render_all,
     render_message,
 )
 from beneficiaries.importing.messages import MAX_COLUMNS, render_failure
-from beneficiaries.importing.reading import SNIFF_BYTES, sniff
+from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
-from reintegration.lib.spreadsheets import download
+from reintegration.lib.spreadsheets import CONTENT_TYPES
 from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
@@ -60,6 +58,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         """Size, extension and first bytes only: reading a hostile file may take long, so the worker does it."""
         upload = self.cleaned_data["file"]
+        upload.name = clean_name(upload.name)  # before its extension is read, and before it is stored
         head = upload.read(SNIFF_BYTES)
         upload.seek(0)
         try:
@@ -116,7 +115,8 @@ def start_import(upload, *, province, by) -> ImportJob:
         # A neutral stored name: the original may carry personal data or odd characters.
         job.file.save("import" + PurePath(upload.name).suffix.lower(), upload, save=False)
         job.save()
-        transaction.on_commit(lambda: check_import.enqueue(job.pk))
+        language = get_language()  # the worker writes the file of invalid rows in it
+        transaction.on_commit(lambda: check_import.enqueue(job.pk, language))
     return job
 
 
@@ -144,7 +144,7 @@ def import_detail(request, pk):
             "can_import_all": waiting and job.valid_rows and not job.invalid_rows,
             "can_import_valid": waiting and job.valid_rows and job.invalid_rows,
             "can_cancel": job.status in ImportJob.CANCELLABLE,
-            "can_download_errors": bool(problems) and bool(job.file),
+            "can_download_errors": bool(job.errors_file),
         },
     )
 
@@ -170,7 +170,8 @@ def import_confirm(request, pk):
     try:
         with transaction.atomic():
             job.confirm(by=request.user, skip_invalid=request.POST.get("skip_invalid") == "1")
-            transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+            language = get_language()
+            transaction.on_commit(lambda: commit_import.enqueue(job.pk, language))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect(job)
@@ -188,17 +189,20 @@ def import_cancel(request, pk):
 
 
 def import_errors(request, pk):
-    """The invalid rows, as uploaded, with an `error` column: to correct and import again."""
+    """The invalid rows, as uploaded, with an `error` column: to correct and import again.
+
+    The worker wrote the file when it checked the upload; this only streams it. Reading the
+    upload here would let one GET (a link is enough) cost what checking a hostile file costs.
+    """
     job = _get_job_for_handling(request, pk)
-    problems = job.report.get("problems", [])
-    if not problems or not job.file:
+    if not job.errors_file:
         raise Http404
-    with job.file.open("rb") as stored:
-        table = read_upload(stored.read(), job.original_name)
-    if job.report.get("more_problems"):
-        # The report keeps the first problems only: check the stored file again for all of them.
-        problems = build_plan(table, job.province).problems
-    content = error_file(table, problems)
-    rows = len({item["row"] for item in problems})
-    log_access(request.user, AccessLog.Action.EXPORT, query=f"import #{job.pk}: invalid rows", row_count=rows)
-    return download(content, f"import-{job.pk}-errors.csv")
+    try:
+        stored = job.errors_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    query = f"import #{job.pk}: invalid rows"
+    log_access(request.user, AccessLog.Action.EXPORT, query=query, row_count=job.invalid_rows)
+    return FileResponse(
+        stored, as_attachment=True, filename=f"import-{job.pk}-errors.csv", content_type=CONTENT_TYPES["csv"]
+    )

@@ -124,6 +124,18 @@ def sheet_declaring(data: bytes, dimension: str, last_row: str = "") -> bytes:
     return rewrite_zip(data, {SHEET: change})
 
 
+def with_sheet_xml(data: bytes, xml: str, *, after_rows: bool = False) -> bytes:
+    """The workbook with `xml` added to its sheet: as its last rows, or after its rows (merged cells...)."""
+    if after_rows:
+        return rewrite_zip(data, {SHEET: lambda sheet: sheet.replace(b"</sheetData>", b"</sheetData>" + xml.encode())})
+    return rewrite_zip(data, {SHEET: lambda sheet: sheet.replace(b"</sheetData>", xml.encode() + b"</sheetData>")})
+
+
+def wide_row(cells: int, number: int) -> str:
+    """Row `number` of `cells` inline strings, each different (so that the sheet does not compress 100:1)."""
+    return f'<row r="{number}">' + "".join(f'<c t="inlineStr"><is><t>{n}</t></is></c>' for n in range(cells)) + "</row>"
+
+
 def with_deflated_member(data: bytes, name: str, megabytes: int) -> bytes:
     """The workbook plus a member of `megabytes` MB of zeros, deflated in chunks (never in memory at once)."""
     buffer = io.BytesIO(data)

@@ -202,6 +202,15 @@ def test_a_csv_with_broken_quotes_is_refused_naming_the_row():
     assert refusal(data) == ["The CSV file is malformed near row 2: check the quotes in that row."]
 
 
+def test_a_csv_cell_of_200000_characters_is_refused_as_too_long_not_as_broken_quotes():
+    data = csv_bytes([person(1), person(2), person(3, commune="Tiflet " * 30_000)])
+    assert len(data) < MAX_BYTES
+    assert refusal(data) == [
+        "Row 4 has a cell of more than 131,072 characters, far more than any column takes: shorten it (or close "
+        "the quote that opens it) and upload the file again."
+    ]
+
+
 def test_a_file_over_5_mb_is_refused_and_the_message_gives_both_limits():
     data = csv_bytes(people(1)) + b"x" * MAX_BYTES
     [message] = refusal(data)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from beneficiaries.importing import FileRefused, build_plan, read_upload, render_all
-from beneficiaries.importing.reading import MAX_READ_ROWS
+from beneficiaries.importing.reading import MAX_READ_ROWS, MAX_SHEET_PARTS
 from beneficiaries.models import Beneficiary, ImportJob
 from tests.beneficiaries.spreadsheets import (
     SHEET,
@@ -31,7 +31,9 @@ from tests.beneficiaries.spreadsheets import (
     sheet_declaring,
     start_import,
     upload,
+    wide_row,
     with_deflated_member,
+    with_sheet_xml,
     xlsx_bytes,
 )
 from tests.conftest import KHEMISSET
@@ -186,7 +188,7 @@ def test_a_header_of_5000_columns_and_300_invalid_rows_stores_a_small_report(
     page = client.get(job.get_absolute_url()).text
     assert "And 100 more problems: see the file of invalid rows." in page
     assert "<li>and 72 more columns</li>" in page
-    errors = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).content.decode("utf-8-sig")
+    errors = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(errors), delimiter=";"))
     assert len(rows) == 1 + 300  # every invalid row, not only those whose problems the report kept
     assert rows[-1][-1].startswith("sex: Write M for a man")
@@ -316,8 +318,64 @@ def test_the_error_file_quotes_formulas_in_titles_cells_and_messages(
     client = client_for(khemisset_staff)
     client.cookies["idmaj_language"] = "en"
     job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows, header))
-    content = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).content.decode("utf-8-sig")
+    content = client.get(reverse("beneficiaries:import_errors", args=[job.pk])).getvalue().decode("utf-8-sig")
     titles, row = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert titles == ["'=cin", "first_name", "last_name", "sex", "date_of_birth", "'" + link, "error"]
     assert row[5] == "'" + link
     assert row[6].startswith("'=cin: A CIN is one or two letters")
+
+
+# 6. What openpyxl would build at once is counted while streaming the sheet, before it builds anything
+
+NOT_BUILT = "openpyxl.worksheet._reader.WorkSheetParser.parse_row"  # where openpyxl builds a row's cells
+
+
+def test_a_row_of_200000_cells_is_refused_naming_its_row_before_openpyxl_builds_a_single_row():
+    data = with_sheet_xml(xlsx_bytes(people(1)), wide_row(200_000, number=3))
+    assert len(data) < 1_000_000
+    with mock.patch(NOT_BUILT, side_effect=AssertionError("a row was built")):
+        assert refusal(data, "people.xlsx") == [
+            "Row 3 of the sheet has more than 100 cells (empty cells with a format count too), so the file was "
+            "not read. Delete the columns after the last one used, or save the sheet as “CSV UTF-8”, and upload "
+            "that file."
+        ]
+
+
+def test_a_row_of_exactly_100_cells_is_read():
+    table = read_upload(with_sheet_xml(xlsx_bytes(people(1)), wide_row(100, number=3)), "people.xlsx")
+    assert [number for number, _ in table.rows] == [2, 3]
+
+
+def test_the_upload_of_a_row_of_200000_cells_fails_its_job_cleanly(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    data = with_sheet_xml(xlsx_bytes(people(1)), wide_row(200_000, number=2_000))
+    job = start_import(client, django_capture_on_commit_callbacks, data, "liste.xlsx")
+    assert job.status == ImportJob.Status.FAILED
+    page = client.get(job.get_absolute_url()).text
+    assert "Row 2,000 of the sheet has more than 100 cells" in page
+    assert (bool(job.file), bool(job.errors_file), Beneficiary.objects.count()) == (False, False, 0)
+
+
+def test_a_cell_of_3000_rich_text_runs_is_refused_naming_its_row():
+    runs = "".join(f"<r><t>{n}</t></r>" for n in range(3_000))
+    data = with_sheet_xml(xlsx_bytes(people(1)), f'<row r="3"><c t="inlineStr"><is>{runs}</is></c></row>')
+    with mock.patch(NOT_BUILT, side_effect=AssertionError("a row was built")):
+        [message] = refusal(data, "people.xlsx")
+    assert message.startswith("Row 3 of the sheet holds more rich text or formatting than a list of people needs")
+
+
+def test_a_sheet_of_100001_merged_cells_is_refused_before_openpyxl_reads_them():
+    merged = "".join(f'<mergeCell ref="A{n}:B{n}"/>' for n in range(3, MAX_SHEET_PARTS + 4))
+    data = with_sheet_xml(xlsx_bytes(people(1)), f"<mergeCells>{merged}</mergeCells>", after_rows=True)
+    with mock.patch(NOT_BUILT, side_effect=AssertionError("a row was built")):
+        [message] = refusal(data, "people.xlsx")
+    assert message.startswith("Besides its cells, the sheet holds more than 100,000 merged cells, links, formats")
+
+
+def test_rows_that_all_claim_to_be_row_1_count_toward_the_rows_read():
+    data = with_sheet_xml(xlsx_bytes(people(1)), '<row r="1"/>' * MAX_READ_ROWS)
+    [message] = refusal(data, "people.xlsx")
+    assert message.startswith("The sheet goes on past row 21,001 (blank rows count too).")

@@ -1,12 +1,15 @@
 """Who may use the import screens, and what each screen shows."""
 
+import importlib
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from beneficiaries.models import ImportJob
+from beneficiaries.views.imports import ImportUploadForm
 from tests.beneficiaries.spreadsheets import csv_bytes, people, person, start_import, upload
 from tests.conftest import KHEMISSET, RABAT
 from tests.factories import BeneficiaryFactory, province
@@ -181,3 +184,40 @@ def test_a_running_import_shows_a_progress_bar_that_follows_the_job(client_for, 
 def test_the_status_says_when_the_job_has_stopped_running(client_for, khemisset_staff, khemisset_job):
     status = client_for(khemisset_staff).get(url("import_status", khemisset_job)).json()
     assert (status["status"], status["running"], status["processed"], status["total"]) == ("validated", False, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "shown"),
+    [
+        ("report\u202egpj.csv", "reportgpj.csv"),  # a right-to-left override would show "reportvsc.jpg"
+        ("liste\u200b.cs\u200bv", "liste.csv"),  # a zero-width space hidden in the extension
+        ("ｌｉｓｔｅ．ｃｓｖ", "liste.csv"),  # fullwidth letters and full stop
+    ],
+)
+def test_the_file_name_is_stored_and_shown_without_invisible_characters_and_its_extension_read_from_that(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks, uploaded, shown
+):
+    client = client_for(khemisset_staff)
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(people(1)), uploaded)
+    assert (job.original_name, job.status) == (shown, ImportJob.Status.VALIDATED)
+    assert job.file.name.endswith(".csv")
+    assert f'<h1 class="h2 me-auto mb-0 text-break">{shown}</h1>' in client.get(job.get_absolute_url()).text
+    assert shown in client.get(url("import_upload")).text
+
+
+def test_the_upload_form_cleans_the_name_itself_whatever_parsed_the_request(khemisset_staff):
+    # Django's multipart parser drops non-printable characters from a posted file name; the form does not
+    # rely on it (a file handed over by other code, a parser that changes).
+    form = ImportUploadForm(files={"file": upload(csv_bytes(people(1)), "report\u202egpj.csv")}, user=khemisset_staff)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["file"].name == "reportgpj.csv"
+
+
+def test_names_stored_before_the_cleaning_are_cleaned_by_the_migration(khemisset_staff):
+    migration = importlib.import_module("beneficiaries.migrations.0012_clean_import_file_names")
+    job = ImportJob.objects.create(
+        created_by=khemisset_staff, province=province(KHEMISSET), original_name="a\u202ev.csv"
+    )
+    migration.clean_names(apps, None)
+    job.refresh_from_db()
+    assert job.original_name == "av.csv"

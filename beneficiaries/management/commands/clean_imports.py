@@ -24,13 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args, stalled_hours, keep_days, **options):
         now = timezone.now()
         failed = sum(job.fail("stalled") for job in stalled_jobs(now - timedelta(hours=stalled_hours)))
-        # The error file is built from the upload, so it stays downloadable until then; a preview
-        # nobody confirmed is cancelled (Law 09-08: personal data is kept no longer than needed).
+        # The upload and its file of invalid rows go together; a preview nobody confirmed is
+        # cancelled (Law 09-08: personal data is kept no longer than needed).
         cutoff = now - timedelta(days=keep_days)
         abandoned = ImportJob.objects.filter(status=ImportJob.Status.VALIDATED, created_at__lt=cutoff)
         for job in abandoned:
             job.cancel()
-        old = ImportJob.objects.filter(status__in=FINISHED, finished_at__lt=cutoff).exclude(file="")
+        kept = ~Q(file="") | ~Q(errors_file="")
+        old = ImportJob.objects.filter(kept, status__in=FINISHED, finished_at__lt=cutoff)
         for job in old:
             job.forget_file()
         self.stdout.write(
