@@ -214,7 +214,7 @@ def test_the_upload_form_cleans_the_name_itself_whatever_parsed_the_request(khem
 
 
 def test_names_stored_before_the_cleaning_are_cleaned_by_the_migration(khemisset_staff):
-    migration = importlib.import_module("beneficiaries.migrations.0012_clean_import_file_names")
+    migration = importlib.import_module("beneficiaries.migrations.0013_clean_import_file_names")
     job = ImportJob.objects.create(
         created_by=khemisset_staff, province=province(KHEMISSET), original_name="a\u202ev.csv"
     )

@@ -18,7 +18,7 @@ def clean_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("beneficiaries", "0011_importjob_errors_file"),
+        ("beneficiaries", "0012_importjob_errors_file"),
     ]
 
     operations = [migrations.RunPython(clean_names, migrations.RunPython.noop)]

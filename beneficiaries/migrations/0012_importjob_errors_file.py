@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0010_access_log_cin_search'),
+        ('beneficiaries', '0011_accesslog_append_only_again'),
     ]
 
     operations = [
