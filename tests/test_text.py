@@ -150,7 +150,8 @@ def test_scripts_come_from_the_unicode_name_of_letters_only():
 def test_a_name_with_a_symbol_or_a_mark_drawn_over_its_letters_is_refused_showing_it(name, shown):
     code, message = refusal(name, name=True)
     assert code == "name_character"
-    assert f"remove {shown}" in message
+    character, point = shown.split(" ")
+    assert f"remove “{character}” {point}" in message
 
 
 def test_a_name_struck_through_letter_by_letter_is_refused():

@@ -281,7 +281,12 @@ def test_the_migration_recomputes_the_keys_stored_with_the_old_folding():
 
     migration = importlib.import_module("beneficiaries.migrations.0011_fold_lookalike_letters")
     person = BeneficiaryFactory(first_name="", last_name="", first_name_ar="کریم", last_name_ar="التازی")
-    stale = {"sort_name": "التازی کریم", "search_text": "کریم التازی |tzی|کrیm|", "person_key": "", "person_key_ar": "tzی|کrیm"}
+    stale = {
+        "sort_name": "التازی کریم",
+        "search_text": "کریم التازی |tzی|کrیm|",
+        "person_key": "",
+        "person_key_ar": "tzی|کrیm",
+    }
     Beneficiary.objects.filter(pk=person.pk).update(**stale)
     migration.Migration.operations[0].code(apps, None)
     person.refresh_from_db()
