@@ -54,6 +54,8 @@ def form_errors(response, field) -> list[str]:
         ("first_name", "Karim😀", "name_character"),
         ("first_name", "K\u0338a\u0338r\u0338i\u0338m\u0338", "name_character"),  # K̸a̸r̸i̸m̸
         ("first_name_ar", "كريم\u20dd", "name_character"),  # enclosing circle
+        ("first_name", "K4rim", "name_digits"),  # the digit rule's message, and no other
+        ("last_name", "123", "name_digits"),
     ],
 )
 def test_the_registration_form_refuses_invisible_characters_and_mixed_scripts_on_the_field(
