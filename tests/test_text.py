@@ -128,3 +128,63 @@ def test_two_words_in_two_scripts_are_accepted_where_no_script_is_required():
 
 def test_scripts_come_from_the_unicode_name_of_letters_only():
     assert [script_of(c) for c in "aα\u043eم\u064e'-ʼ1"] == ["LATIN", "GREEK", "CYRILLIC", "ARABIC"] + [None] * 5
+
+
+# --- what a name is made of -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Karim😀", "😀 (U+1F600)"),  # So
+        ('=HYPERLINK("x")', "= (U+003D)"),  # Sm: a formula once pasted into a spreadsheet
+        ("Ben$", "$ (U+0024)"),  # Sc
+        ("Ka^rim", "^ (U+005E)"),  # Sk
+        ("Karim!", "! (U+0021)"),  # punctuation names do not use
+        ("M. Ali", ". (U+002E)"),  # an initial: names are written in full, as on the CIN
+        ("K\u0338arim", "◌\u0338 (U+0338)"),  # overlay: K̸arim
+        ("Karim\u20dd", "◌\u20dd (U+20DD)"),  # enclosing circle
+        ("كريم\u20e0", "◌\u20e0 (U+20E0)"),
+    ],
+)
+def test_a_name_with_a_symbol_or_a_mark_drawn_over_its_letters_is_refused_showing_it(name, shown):
+    code, message = refusal(name, name=True)
+    assert code == "name_character"
+    character, point = shown.split(" ")
+    assert f"remove “{character}” {point}" in message
+
+
+def test_a_name_struck_through_letter_by_letter_is_refused():
+    assert refusal("K\u0338a\u0338r\u0338i\u0338m\u0338", script="LATIN")[0] == "name_character"
+
+
+@pytest.mark.parametrize("name", ["Moha\u034fmed", "Karim\ufe0f", "كريم\ufe00"])
+def test_an_invisible_joiner_or_variation_selector_in_a_name_is_refused_as_invisible(name):
+    assert refusal(name, name=True)[0] == "control_character"
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [("!!!", "!!!"), ("???", "???"), ("Ben -", "-"), ("😀", "😀"), ("ʼʼ", "ʼʼ"), ("ـــ", "ـــ")],  # ـ: tatweel only
+)
+def test_a_name_word_without_a_letter_is_refused_naming_the_word(name, word):
+    code, message = refusal(name, name=True)
+    assert code == "name_without_letter"
+    assert message.startswith(f"“{word}” is not a name")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Aït-Ali", "O'Brien", "M’hamed", "Ben-Ahmed", "Lahcen ben Ali", "L‘houcine", "Moha‐Said"],
+)
+def test_hyphens_and_apostrophes_stay_allowed_in_names(name):
+    assert clean_text(name, script="LATIN") == name
+
+
+def test_arabic_harakat_shadda_and_hamza_stay_allowed_in_names():
+    assert clean_text("مُحَمَّد بْنُ عَلِيٍّ", script="ARABIC") == "مُحَمَّد بْنُ عَلِيٍّ"
+    assert clean_text("سَعِيدٌ آيت ٱلطالب إِلْهَام", script="ARABIC") == "سَعِيدٌ آيت ٱلطالب إِلْهَام"
+
+
+def test_a_digit_in_a_name_is_left_to_the_digit_rule():
+    assert clean_text("K4rim 123", script="LATIN") == "K4rim 123"  # validate_person_name refuses it, once

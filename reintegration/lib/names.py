@@ -1,8 +1,9 @@
 """Normalise personal names for search and duplicate detection, in Latin and Arabic script.
 
 Two keys are derived from a name:
-- `fold()`: lower-case, without accents, Arabic diacritics (tashkil, tatweel) or letter
-  variants (أ إ آ → ا, ة → ه, ى → ي). Used for substring search.
+- `fold()`: lower-case, without accents, Arabic diacritics (tashkil, tatweel), letter
+  variants (أ إ آ → ا, ة → ه, ى → ي) or look-alike letters (Persian ک → ك, Latin ɑ → a).
+  Used for substring search.
 - `skeleton()`: a consonant outline shared across scripts, so that "Mohamed", "Mohammed"
   and "محمد" all give "mhmd". Vowels, long-vowel letters, hamza and ʿayn are dropped,
   French and English spellings of one Arabic sound are merged, doubled letters collapse.
@@ -12,7 +13,32 @@ import re
 import unicodedata
 
 ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-ARABIC_VARIANTS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+ARABIC_VARIANTS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"}
+# Letters of the Persian, Urdu, Kurdish or Sindhi alphabets drawn like an Arabic letter: "کریم" and
+# "كريم" look the same. They are accepted in the Arabic-script fields, not refused: the person typing
+# cannot see the difference (a keyboard layout or a copied text gives them), the field's rule is the
+# Arabic script, which they belong to, and Moroccan writing itself uses letters beyond the Arabic
+# language's (ڤ for v, ڭ/گ for the g of Amazigh names and places): a list of "letters Moroccans use"
+# would refuse real names. So they are merged here, where every spelling variant is, and the duplicate
+# check and the search treat them as the Arabic letter, for stored names and typed searches alike.
+ARABIC_LOOKALIKES = {
+    "ک": "ك", "ڪ": "ك", "ګ": "ك",  # keheh, swash kaf, kaf with ring
+    "ی": "ي", "ې": "ي", "ۍ": "ي", "ێ": "ي", "ے": "ي",  # Farsi yeh, Pashto, Kurdish, Urdu yeh barree
+    "ہ": "ه", "ھ": "ه", "ە": "ه", "ۃ": "ه",  # heh goal, heh doachashmee, ae, teh marbuta goal
+    "ۆ": "و", "ۇ": "و", "ۈ": "و", "ۋ": "و", "ۅ": "و", "ۉ": "و",  # Kurdish and Uyghur waws
+    "ڭ": "گ", "ݣ": "گ", "ڨ": "گ",  # the Maghrebi g, written with whichever letter the keyboard has
+}  # fmt: skip
+# Latin letters drawn like another (IPA, small capitals) or whose stroke NFKD does not remove: a small
+# table of what can pass for a name's letter, not a confusables database (other scripts are refused
+# in Latin fields, see reintegration.lib.text). Applied after lower(): Ɑ and Ɡ lower to ɑ and ɡ.
+LATIN_LOOKALIKES = {
+    "ɑ": "a", "ı": "i", "ɩ": "i", "ɪ": "i", "ȷ": "j", "ɡ": "g", "ɢ": "g", "ʀ": "r", "ſ": "s", "ʏ": "y",
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
+    "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+    "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+LETTER_VARIANTS = str.maketrans({**ARABIC_VARIANTS, **ARABIC_LOOKALIKES})
+LATIN_VARIANTS = str.maketrans(LATIN_LOOKALIKES)
 
 # Arabic letters to the Latin consonant used by the skeleton ("" drops the letter).
 ARABIC_TO_LATIN = str.maketrans(
@@ -20,7 +46,7 @@ ARABIC_TO_LATIN = str.maketrans(
         "ا": "", "و": "", "ي": "", "ء": "", "ع": "", "ه": "h", "ح": "h", "ب": "b", "ت": "t",
         "ث": "t", "ط": "t", "ج": "j", "خ": "x", "د": "d", "ذ": "d", "ض": "d", "ظ": "d",
         "ر": "r", "ز": "z", "س": "s", "ص": "s", "ش": "c", "غ": "g", "ف": "f", "ق": "k",
-        "ك": "k", "ل": "l", "م": "m", "ن": "n", "ڤ": "v", "پ": "b", "گ": "g",
+        "ك": "k", "ل": "l", "م": "m", "ن": "n", "ڤ": "v", "پ": "b", "گ": "g", "چ": "c", "ژ": "j",
     }
 )  # fmt: skip
 # Latin spellings of one Arabic sound, longest first: ch/sh → c (ش), kh → x (خ), ...
@@ -48,7 +74,8 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Case-, accent- and variant-insensitive form of a name, words separated by one space."""
     text = ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text or ""))
-    text = strip_accents(text.translate(ARABIC_VARIANTS)).lower()
+    # Accents first: ۓ (ے with hamza) then meets the table as ے, as أ meets it as ا.
+    text = strip_accents(text).translate(LETTER_VARIANTS).lower().translate(LATIN_VARIANTS)
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 

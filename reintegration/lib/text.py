@@ -12,6 +12,8 @@ import (`clean_text` on each cell) and the model (`validate_*`, so no other path
   and a right-to-left override (U+202E) shows letters in another order than they are stored.
   Refused everywhere, except that multi-line free text keeps `PROSE_FORMATS` (see there).
 - A word of a name holds letters of one script: "Mоhamed" with a Cyrillic о is refused.
+- A word of a name has a letter, and nothing but letters, their accents and harakat, hyphens and
+  apostrophes: no "!!!", no "=HYPERLINK(...)", no emoji, no K̸a̸r̸i̸m̸ (digits: the digit rule's).
 
 Python has no Script property: a letter's script is the first word of its Unicode name
 (LATIN SMALL LETTER A, ARABIC LETTER ALEF, CYRILLIC SMALL LETTER O), looked up once per character.
@@ -37,6 +39,18 @@ LINE_BREAKS = {"\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"}
 #   they are refused there. The overrides, embeddings and isolates (U+202A-E, U+2066-9) reorder
 #   what is shown, and are refused everywhere ("Trojan source").
 PROSE_FORMATS = {"\u200c", "\u200d", "\u200e", "\u200f", "\u061c"}
+# What a name holds besides letters and marks: spaces between words, hyphens (Aït-Ali, Ben-Ahmed) and
+# apostrophes, straight or curly (O'Brien, M'hamed, L’houcine; the modifier letter ʼ is a letter).
+# No dot: names are written in full, as on the CIN, and an initial ("M. Tazi") would make the
+# duplicate check match every Mohamed, Malika and Mustapha Tazi.
+NAME_PUNCTUATION = {"-", "\u2010", "'", "\u2018", "\u2019"}
+# What makes a word a name: a letter, not only modifier letters (ʼ, ʿ) or the tatweel (ـ, Lm too).
+WORD_LETTERS = {"Lu", "Ll", "Lt", "Lo"}
+# Marks that are invisible, as format characters are, so refused with their message: the combining
+# grapheme joiner and the variation selectors (a name needs no emoji or CJK glyph variant).
+INVISIBLE_MARKS = {"\u034f", "\u180b", "\u180c", "\u180d", "\u180f"}
+INVISIBLE_MARKS |= {chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))}
+OVERLAY = 1  # the combining class of marks drawn across a letter (K̸): a strike-through, not an accent
 # Letters whose name starts with no script: modifier letters (ʼ apostrophe, ʿ for ʿayn) go with any.
 NO_SCRIPT = {"MODIFIER", ""}
 # Japanese mixes these in one word (Unicode TR39 allows it); kept so the rule stays generic.
@@ -60,6 +74,10 @@ MESSAGES = {
         "“%(word)s” mixes letters of different alphabets (%(scripts)s), which can make two names look "
         "the same: type the word again in one alphabet."
     ),
+    "name_character": _(
+        "A name is written with letters, spaces, hyphens and apostrophes: remove “%(character)s” (%(point)s)."
+    ),
+    "name_without_letter": _("“%(word)s” is not a name: each word of a name has at least one letter."),
     "latin_script_only": _(
         "This field takes the name in Latin letters, and “%(word)s” is not (an Arabic spelling goes in "
         "the Arabic-script field)."
@@ -85,6 +103,7 @@ def clean_text(text: str, kind: str = LINE, *, script: str = "", name: bool = Fa
     text = normalise(text, multiline=kind == MULTILINE).strip()
     check_characters(text, kind)
     if name or script:
+        check_name_words(text)
         check_scripts(text, script)
     return text
 
@@ -101,7 +120,34 @@ def check_characters(text: str, kind: str = LINE) -> None:
         if category in ("Cc", "Cs", "Zl", "Zp") or (
             category == "Cf" and not (kind == MULTILINE and character in PROSE_FORMATS)
         ):
-            raise error("control_character", character=f"U+{ord(character):04X}")
+            raise error("control_character", character=code_point(character))
+
+
+def check_name_words(text: str) -> None:
+    for word in text.split():
+        # A word of digits is the digit rule's to report (beneficiaries.identity.validate_person_name).
+        if not any(unicodedata.category(c) in WORD_LETTERS or c.isdigit() for c in word):
+            raise error("name_without_letter", word=word[:40])
+        if not word.isalpha():  # letters only: the usual case, decided in C
+            for character in word:
+                check_name_character(character)
+
+
+def check_name_character(character: str) -> None:
+    category = unicodedata.category(character)
+    if category[0] == "L" or category == "Nd" or character in NAME_PUNCTUATION:
+        return
+    if character in INVISIBLE_MARKS:
+        raise error("control_character", character=code_point(character))
+    # Accents and harakat (ُ ّ ْ) stay; an overlay (U+0338) or an enclosing mark (Me) do not.
+    if category in ("Mn", "Mc") and unicodedata.combining(character) != OVERLAY:
+        return
+    shown = f"\u25cc{character}" if category[0] == "M" else character  # a mark is shown on a dotted circle
+    raise error("name_character", character=shown, point=code_point(character))
+
+
+def code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
 
 
 def check_scripts(text: str, script: str = "") -> None:

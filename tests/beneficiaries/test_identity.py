@@ -109,3 +109,49 @@ def test_a_search_finds_a_family_name_with_or_without_its_article(db):
     assert list(Beneficiary.objects.search("Mohamed El Idrissi")) == [arabic_only]
     assert list(Beneficiary.objects.search("Elidrissi")) == [arabic_only]
     assert list(Beneficiary.objects.search("العمراني")) == [latin_only]
+
+
+@pytest.mark.parametrize(
+    ("lookalike", "arabic"),
+    [
+        ("کریم", "كريم"),  # Persian keheh U+06A9 and Farsi yeh U+06CC
+        ("ڪريم", "كريم"),  # swash kaf U+06AA
+        ("التازی", "التازي"),
+        ("التازے", "التازي"),  # Urdu yeh barree U+06D2
+        ("التازۓ", "التازي"),  # yeh barree with hamza above U+06D3
+        ("التازى", "التازي"),  # alef maksura U+0649
+        ("ہشام", "هشام"),  # heh goal U+06C1
+        ("ھشام", "هشام"),  # heh doachashmee U+06BE
+        ("ەشام", "هشام"),  # ae U+06D5
+        ("فاطمۃ", "فاطمة"),  # teh marbuta goal U+06C3
+        ("أڭادير", "أگادير"),  # the Moroccan g, written ڭ, ݣ or گ depending on the keyboard
+        ("أݣادير", "أگادير"),
+    ],
+)
+def test_persian_and_urdu_letters_drawn_like_an_arabic_letter_fold_to_it(lookalike, arabic):
+    assert fold(lookalike) == fold(arabic)
+    assert skeleton(lookalike) == skeleton(arabic)
+
+
+@pytest.mark.parametrize(
+    ("lookalike", "latin"),
+    [
+        ("Kɑrim", "Karim"),  # Latin alpha U+0251
+        ("Karım", "Karim"),  # dotless ı U+0131
+        ("Ɡhita", "Ghita"),  # script g U+0261 (capital U+A7AC)
+        ("Yasſine", "Yassine"),  # long s U+017F
+        ("Kaʀim", "Karim"),  # small capital R U+0280
+        ("ᴋᴀʀɪᴍ", "Karim"),  # small capitals
+        ("Søren", "Soren"),  # letters with a stroke have no decomposition to strip
+        ("Łatifa", "Latifa"),
+    ],
+)
+def test_latin_letters_drawn_like_another_latin_letter_fold_to_it(lookalike, latin):
+    assert fold(lookalike) == fold(latin)
+    assert skeleton(lookalike) == skeleton(latin)
+
+
+def test_the_moroccan_g_and_the_persian_letters_have_a_latin_outline():
+    assert skeleton("أڭادير") == skeleton("Agadir") == "gdr"
+    assert skeleton("چاكير") == skeleton("Chakir")
+    assert skeleton("ژان") == skeleton("Jean") == skeleton("جان")

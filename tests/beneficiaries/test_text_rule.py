@@ -1,6 +1,7 @@
 """The text rule (reintegration.lib.text) where text comes in, and the exports as a last defence."""
 
 import csv
+import importlib
 import io
 from datetime import date
 
@@ -47,6 +48,14 @@ def form_errors(response, field) -> list[str]:
         ("commune", "Tiflet\nRommani", "line_break"),
         ("notes", "Menuiserie\x0bSoudure", "control_character"),  # Word's manual line break
         ("address", "Derb \u202e12", "control_character"),
+        ("first_name", "!!!", "name_without_letter"),
+        ("last_name", "???", "name_without_letter"),
+        ("last_name", '=HYPERLINK("x")', "name_character"),
+        ("first_name", "Karim😀", "name_character"),
+        ("first_name", "K\u0338a\u0338r\u0338i\u0338m\u0338", "name_character"),  # K̸a̸r̸i̸m̸
+        ("first_name_ar", "كريم\u20dd", "name_character"),  # enclosing circle
+        ("first_name", "K4rim", "name_digits"),  # the digit rule's message, and no other
+        ("last_name", "123", "name_digits"),
     ],
 )
 def test_the_registration_form_refuses_invisible_characters_and_mixed_scripts_on_the_field(
@@ -136,6 +145,9 @@ def problems_of(plan) -> list[tuple[int, str, str]]:
         ({"commune": "Tiflet\u202e"}, "commune", "control_character"),
         ({"first_name": "Kar\u0456m"}, "first_name", "mixed_script"),  # Cyrillic і
         ({"first_name": "Karim كريم"}, "first_name", "latin_script_only"),
+        ({"last_name": '=HYPERLINK("x")'}, "last_name", "name_character"),
+        ({"first_name": "!!!"}, "first_name", "name_without_letter"),
+        ({"first_name": "K\u0338arim"}, "first_name", "name_character"),
     ],
 )
 def test_the_dry_run_refuses_a_bad_text_cell_with_its_row_and_column_and_nothing_else(cells, column, code):
@@ -200,3 +212,85 @@ def test_a_control_character_already_in_the_database_does_not_break_the_exports(
 def test_spreadsheet_cells_keep_tabs_newlines_and_arabic():
     assert spreadsheet_safe("حي السلام\n\tTiflet") == "حي السلام\n\tTiflet"
     assert spreadsheet_safe("\x01=HYPERLINK(1)") == "'=HYPERLINK(1)"  # stripped first, then quoted
+
+
+# --- look-alike letters: one person for the duplicate check and the search --------------------
+
+LOOKALIKES = [
+    ("", "", "کریم", "التازی"),  # Persian keheh U+06A9, Farsi yeh U+06CC
+    ("", "", "ڪريم", "التازے"),  # swash kaf U+06AA, Urdu yeh barree U+06D2
+    ("Kɑrim", "Tɑzi", "", ""),  # Latin alpha U+0251
+    ("Karım", "Tazı", "", ""),  # dotless ı U+0131
+]
+
+
+def karim_tazi():
+    return BeneficiaryFactory(
+        first_name="Karim", last_name="Tazi", first_name_ar="كريم", last_name_ar="التازي",
+        date_of_birth=date(1974, 12, 20),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "last", "first_ar", "last_ar"), LOOKALIKES)
+def test_a_name_in_look_alike_letters_is_a_probable_duplicate_on_the_form(
+    client_for, khemisset_staff, first, last, first_ar, last_ar
+):
+    karim_tazi()
+    data = valid_registration(
+        first_name=first, last_name=last, first_name_ar=first_ar, last_name_ar=last_ar, date_of_birth="1974-12-20",
+        sex="M",
+    )  # fmt: skip
+    response = client_for(khemisset_staff).post(CREATE, data)
+    assert "confirm_not_duplicate" in response.context["form"].errors
+    assert "Karim Tazi — كريم التازي" in response.text
+    assert Beneficiary.objects.count() == 1
+
+
+@pytest.mark.parametrize(("first", "last", "first_ar", "last_ar"), LOOKALIKES)
+def test_a_name_in_look_alike_letters_is_a_probable_duplicate_in_an_import(first, last, first_ar, last_ar):
+    karim_tazi()
+    header = ["cin", "first_name", "last_name", "first_name_ar", "last_name_ar", "sex", "date_of_birth"]
+    row = {
+        "cin": "KA9", "first_name": first, "last_name": last, "first_name_ar": first_ar, "last_name_ar": last_ar,
+        "sex": "M", "date_of_birth": "20/12/1974",
+    }  # fmt: skip
+    plan = plan_of([row], header)
+    assert plan.problems == []
+    assert [(w["row"], w["code"]) for w in plan.warnings] == [(2, "probable_duplicate")]
+
+
+@pytest.mark.parametrize(("first", "last", "first_ar", "last_ar"), LOOKALIKES)
+@pytest.mark.parametrize("q", ["كريم", "karim"])
+def test_the_search_finds_a_person_registered_in_look_alike_letters(
+    client_for, khemisset_staff, first, last, first_ar, last_ar, q
+):
+    person = BeneficiaryFactory(first_name=first, last_name=last, first_name_ar=first_ar, last_name_ar=last_ar)
+    BeneficiaryFactory(first_name="Rachid", last_name="Bennani", first_name_ar="رشيد", last_name_ar="بناني")
+    response = client_for(khemisset_staff).get(reverse("beneficiaries:list"), {"q": q})
+    assert list(response.context["page"].object_list) == [person]
+
+
+@pytest.mark.parametrize("q", ["کریم", "Kɑrim", "التازی"])
+def test_a_search_typed_in_look_alike_letters_finds_the_person(client_for, khemisset_staff, q):
+    person = karim_tazi()
+    BeneficiaryFactory(first_name="Rachid", last_name="Bennani")
+    response = client_for(khemisset_staff).get(reverse("beneficiaries:list"), {"q": q})
+    assert list(response.context["page"].object_list) == [person]
+
+
+def test_the_migration_recomputes_the_keys_stored_with_the_old_folding():
+    from django.apps import apps
+
+    migration = importlib.import_module("beneficiaries.migrations.0011_fold_lookalike_letters")
+    person = BeneficiaryFactory(first_name="", last_name="", first_name_ar="کریم", last_name_ar="التازی")
+    stale = {
+        "sort_name": "التازی کریم",
+        "search_text": "کریم التازی |tzی|کrیm|",
+        "person_key": "",
+        "person_key_ar": "tzی|کrیm",
+    }
+    Beneficiary.objects.filter(pk=person.pk).update(**stale)
+    migration.Migration.operations[0].code(apps, None)
+    person.refresh_from_db()
+    assert (person.sort_name, person.person_key_ar) == ("التازي كريم", "krm|tz")
+    assert list(Beneficiary.objects.search("كريم")) == [person]
