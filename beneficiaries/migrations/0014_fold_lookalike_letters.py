@@ -8,7 +8,7 @@ from beneficiaries.migrations._name_keys import recompute_name_keys
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("beneficiaries", "0010_access_log_cin_search"),
+        ("beneficiaries", "0013_clean_import_file_names"),
     ]
 
     operations = [
