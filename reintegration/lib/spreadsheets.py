@@ -143,8 +143,9 @@ def attachment(filename: str, ascii_filename: str = "") -> str:
     plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
     if plain == filename:
         return f'attachment; filename="{filename}"'
-    if not any(c.isalpha() for c in PurePath(plain).stem):
-        plain = ascii_filename or "download" + PurePath(filename).suffix
+    suffix = PurePath(filename).suffix
+    if not any(c.isalpha() for c in plain.removesuffix(suffix)):
+        plain = ascii_filename or "download" + suffix
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 

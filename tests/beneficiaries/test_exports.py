@@ -1,4 +1,4 @@
-"""The list's exports: files that open ready to work in Excel, with the columns asked for, that import back as they are."""
+"""The list's exports: ready to work in Excel, with the columns asked for, and imported back as they are."""
 
 import csv
 import io
@@ -127,10 +127,13 @@ def test_headers_are_capitalised_in_the_readers_language(
 @pytest.mark.parametrize(
     ("language", "disposition"),
     [
-        ("fr", "attachment; filename=\"beneficiaires-{day}.xlsx\"; filename*=UTF-8''b%C3%A9n%C3%A9ficiaires-{day}.xlsx"),
+        (
+            "fr",
+            "attachment; filename=\"beneficiaires-{day}.xlsx\"; filename*=UTF-8''b%C3%A9n%C3%A9ficiaires-{day}.xlsx",
+        ),
         (
             "ar",
-            "attachment; filename=\"beneficiaries-{day}.xlsx\"; "
+            'attachment; filename="beneficiaries-{day}.xlsx"; '
             "filename*=UTF-8''%D8%A7%D9%84%D9%85%D8%B3%D8%AA%D9%81%D9%8A%D8%AF%D9%88%D9%86-{day}.xlsx",
         ),
         ("en", 'attachment; filename="beneficiaries-{day}.xlsx"'),
@@ -172,7 +175,9 @@ def test_without_a_choice_the_export_holds_identity_and_status(client_for, khemi
 
 def test_the_path_and_consent_groups_carry_the_record(client_for, khemisset_staff, registry):
     person = registry[0]
-    Consent.objects.create(beneficiary=person, purpose="programme", given_on=date(2024, 1, 5), recorded_by=khemisset_staff)
+    Consent.objects.create(
+        beneficiary=person, purpose="programme", given_on=date(2024, 1, 5), recorded_by=khemisset_staff
+    )
     # Given again after a withdrawal: the file shows the current consent.
     Consent.objects.create(
         beneficiary=person,
@@ -181,7 +186,9 @@ def test_the_path_and_consent_groups_carry_the_record(client_for, khemisset_staf
         withdrawn_on=date(2024, 3, 1),
         recorded_by=khemisset_staff,
     )
-    Consent.objects.create(beneficiary=person, purpose="partners", given_on=date(2025, 2, 1), recorded_by=khemisset_staff)
+    Consent.objects.create(
+        beneficiary=person, purpose="partners", given_on=date(2025, 2, 1), recorded_by=khemisset_staff
+    )
     sheet = sheet_of(export(client_for(khemisset_staff), columns=["path", "consent"], q="Idrissi"))
     row = dict(zip([cell.value for cell in sheet[1]], [cell.value for cell in sheet[2]], strict=True))
     assert row["Skills and trades"] == "Menuiserie"
@@ -221,7 +228,9 @@ def test_an_export_costs_the_same_queries_for_5_and_50_people(client_for, khemis
 
     def people_with_consents(count):
         for person in BeneficiaryFactory.create_batch(count):
-            Consent.objects.create(beneficiary=person, purpose="programme", given_on=date(2024, 1, 1), recorded_by=khemisset_staff)
+            Consent.objects.create(
+                beneficiary=person, purpose="programme", given_on=date(2024, 1, 1), recorded_by=khemisset_staff
+            )
 
     people_with_consents(5)
     export(client, "xlsx", **every_group)
@@ -303,3 +312,11 @@ def test_a_masked_cin_from_a_coordinators_export_is_refused_on_import_with_a_cle
     staff.cookies["idmaj_language"] = "en"
     page = staff.get(reverse("beneficiaries:import_detail", args=[job.pk])).text
     assert "This CIN is masked (it holds *)" in page
+
+
+def test_every_group_offered_on_the_list_has_its_columns():
+    from beneficiaries.forms import ExportForm
+    from beneficiaries.views.export import GROUPS
+
+    assert [name for name, _label in ExportForm.GROUPS] == list(GROUPS)
+    assert set(ExportForm.DEFAULT) <= set(GROUPS)
