@@ -51,6 +51,11 @@ def current_consent(person, purpose: str) -> Consent | None:
 
 
 Purpose = Consent.Purpose
+CONSENT_HEADERS = {
+    Purpose.PROGRAMME: (gettext_lazy("Programme consent given on"), gettext_lazy("Programme consent withdrawn on")),
+    Purpose.PARTNERS: (gettext_lazy("Partners consent given on"), gettext_lazy("Partners consent withdrawn on")),
+    Purpose.PUBLICITY: (gettext_lazy("Publicity consent given on"), gettext_lazy("Publicity consent withdrawn on")),
+}
 # The CIN column comes first in the identity group, revealed or masked by role (see `columns`).
 # The import reads every identity column but the province (the importer's own) and the reason
 # for having no CIN lets it find again the people who have none (by name and date of birth).
@@ -81,15 +86,9 @@ GROUPS = {
         )
     ],
     "consent": [
-        *consent_columns(
-            Purpose.PROGRAMME, gettext_lazy("Programme consent given on"), gettext_lazy("Programme consent withdrawn on")
-        ),
-        *consent_columns(
-            Purpose.PARTNERS, gettext_lazy("Partners consent given on"), gettext_lazy("Partners consent withdrawn on")
-        ),
-        *consent_columns(
-            Purpose.PUBLICITY, gettext_lazy("Publicity consent given on"), gettext_lazy("Publicity consent withdrawn on")
-        ),
+        column
+        for purpose, (given, withdrawn) in CONSENT_HEADERS.items()
+        for column in consent_columns(purpose, given, withdrawn)
     ],
     "status": [shown("status"), shown("exit_reason")],
 }
