@@ -329,6 +329,37 @@ class BeneficiaryFilterForm(forms.Form):
         return queryset.order_by(*ordering)
 
 
+class ExportForm(forms.Form):
+    """Which column groups an export holds (`?columns=identity&columns=status`); the columns of each
+    group are listed in beneficiaries.views.export. No choice at all means the default groups."""
+
+    GROUPS = [
+        ("identity", _("Identity")),
+        ("path", _("Path and skills")),
+        ("consent", _("Consent")),
+        ("status", _("Status and exit reason")),
+    ]
+    DEFAULT = ["identity", "status"]
+
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=GROUPS,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, data):
+        # A link without `columns` (and the list itself) gets the default groups, shown ticked.
+        if "columns" not in data:
+            data = data.copy()
+            data.setlist("columns", self.DEFAULT)
+        super().__init__(data, auto_id="export_%s")
+
+    def clean_columns(self):
+        """The groups in the file's order, each once, whatever the order of the parameters."""
+        chosen = set(self.cleaned_data["columns"])
+        return [name for name, _label in self.GROUPS if name in chosen]
+
+
 def by_list_script(key: str) -> str:
     """In Arabic the list shows and sorts the Arabic name first."""
     return key.replace("sort_name", "sort_name_ar") if get_language() == "ar" else key

@@ -5,10 +5,14 @@ hyphens and apostrophes do not matter ("Date de naissance" = "date_naissance" = 
 """
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.importing.messages import problem
+from beneficiaries.models import Beneficiary
 from reintegration.lib.names import fold
 
 
@@ -60,6 +64,23 @@ def header_key(text) -> str:
 ALIASES = {header_key(name): column.field for column in COLUMNS for name in column.names}
 
 
+@cache
+def export_titles() -> dict[str, str]:
+    """The headers of an export (the record's labels, in each language) → field, so that a file
+    exported in Arabic, French or English imports as it is (beneficiaries.views.export)."""
+    titles = {}
+    for language in dict(settings.LANGUAGES):
+        with translation.override(language):
+            for field in FIELDS:
+                titles[header_key(Beneficiary._meta.get_field(field).verbose_name)] = field
+    return titles
+
+
+def field_for(title: str) -> str | None:
+    key = header_key(title)
+    return ALIASES.get(key) or export_titles().get(key)
+
+
 @dataclass
 class Header:
     """Which file column holds which field, and the columns nobody asked for."""
@@ -74,7 +95,7 @@ def read_header(cells: list, filled_columns: set[int]) -> tuple[Header, list[dic
     fields, titles, unknown, problems = {}, {}, [], []
     for index, cell in enumerate(cells):
         title = str(cell or "").strip()
-        field = ALIASES.get(header_key(title))
+        field = field_for(title)
         if field and field in fields:
             problems.append(problem("duplicate_column", first=titles[field], second=title))
         elif field:

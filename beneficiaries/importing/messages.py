@@ -93,6 +93,10 @@ MESSAGES = {
     "too_long": _("At most %(limit)s characters."),
     "invalid_cin": _("A CIN is one or two letters followed by 1 to 7 digits, e.g. AB123456."),
     "cin_or_reason": _("Give the CIN, or explain why the person has none."),
+    "masked_cin": _(
+        "This CIN is masked (it holds *): a list exported by a role that does not see CINs cannot be "
+        "imported as it is. Type the full CIN, or import a list exported by provincial staff."
+    ),
     "names_required": _("Give the first and last name in Latin script, in Arabic script, or both."),
     "bad_sex": _("Write M for a man (H or ذ are accepted too) and F for a woman (أ is accepted too)."),
     "bad_date": _("“%(value)s” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd."),

@@ -126,7 +126,10 @@ class RowChecker:
 
     def check_identity(self, cells, values):
         cin = normalise_cin(as_text(cells.get("cin")))
-        if cin:
+        if "*" in cin:
+            # A coordinator's export shows XB****50: never a CIN, and never a reason to look for another person.
+            self.report("cin", "masked_cin")
+        elif cin:
             values.pop("no_cin_reason", None)  # a CIN makes the reason moot, as on the form
             try:
                 validate_cin(cin)

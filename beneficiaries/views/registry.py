@@ -14,6 +14,7 @@ from beneficiaries.forms import (
     BeneficiaryFilterForm,
     BeneficiaryForm,
     ConsentForm,
+    ExportForm,
     FindByCinForm,
     StatusForm,
     WithdrawalForm,
@@ -81,6 +82,7 @@ def list_page(request, filters, *, find_form=None, status=200):
             "page": paginator.get_page(request.GET.get("page")),
             "can_edit": can_edit_registry(request.user),
             "can_export": can_export(request.user),
+            "export_form": ExportForm(request.GET),
         },
     )
     response.status_code = status

@@ -1,9 +1,11 @@
 """Files that people open in a spreadsheet program: CSV and XLSX, Arabic intact, no live formula.
 
     content = csv_bytes(header, rows)                  # or xlsx_bytes(header, rows, title=...)
-    return download(content, "beneficiaries.csv")      # the response, with its content type
+    return download(content, "bénéficiaires.csv")      # the response, with its content type
 
-Every cell, header included, goes through `spreadsheet_safe`.
+Every cell, header included, goes through `spreadsheet_safe`. An XLSX sheet opens ready to work
+in: bold header row frozen, with filter buttons, columns wide enough to read, numbers typed as
+text (phones) kept as text.
 """
 
 import csv
@@ -12,12 +14,15 @@ import unicodedata
 from datetime import date
 from io import BytesIO, StringIO
 from pathlib import PurePath
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "@", "+", "-", "\t", "\r")
 # Phone numbers and signed amounts start with + or - too, but hold nothing a spreadsheet could run.
@@ -25,6 +30,10 @@ PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().,]+")
 
 # Excel set up in French (most provincial offices) splits CSV columns on ";", not ",".
 CSV_DELIMITER = ";"
+
+# Column widths (in characters) are measured on the header and the first rows, not on 20,000 rows.
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 8, 50
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -61,32 +70,83 @@ def csv_bytes(header, rows) -> bytes:
 
 
 def xlsx_bytes(header, rows, *, title) -> bytes:
-    """One sheet named `title`, right to left in Arabic."""
+    """One sheet named `title`, right to left in Arabic, its header row bold, frozen and filterable.
+
+    Write-only mode keeps memory flat on a 20,000-row export: widths and the frozen row are set
+    before the first row is written (they come first in the file), the filter after the last.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.sheet_view.rightToLeft = get_language() == "ar"
-    sheet.append([spreadsheet_safe(value) for value in header])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(column_widths(header, rows[:WIDTH_SAMPLE_ROWS]), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([header_cell(sheet, value) for value in header])
     for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
+    if header:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def header_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, spreadsheet_safe(value))
+    cell.font = Font(bold=True)
+    return cell
+
+
 def xlsx_cell(sheet, value):
-    """Dates stay dates (sortable in Excel) but read day first, as everywhere in Idmaj."""
+    """Dates stay dates (sortable in Excel) but read day first, as everywhere in Idmaj. Text made
+    of digits (a phone, +212612345678) is a text cell formatted as text, so that Excel neither
+    shows it as a number nor turns it into one when the cell is edited."""
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    return spreadsheet_safe(value)
+    if isinstance(value, int):
+        return value  # a count (dependants): a number Excel can add up
+    text = spreadsheet_safe(value)
+    if PLAIN_NUMBER.fullmatch(text):
+        cell = WriteOnlyCell(sheet, text)
+        cell.number_format = "@"
+        return cell
+    return text
 
 
-def download(content: bytes, filename: str) -> HttpResponse:
-    """The file as an attachment; its extension (csv or xlsx) gives the content type."""
+def column_widths(header, rows) -> list[float]:
+    """Each column as wide as its longest line among the header and `rows`, within MIN_WIDTH and MAX_WIDTH."""
+    widths = []
+    for index, title in enumerate(header):
+        cells = [spreadsheet_safe(title), *(spreadsheet_safe(row[index]) for row in rows)]
+        longest = max(len(line) for text in cells for line in (text.splitlines() or [""]))
+        widths.append(min(max(longest + 2, MIN_WIDTH), MAX_WIDTH))
+    return widths
+
+
+def download(content: bytes, filename: str, *, ascii_filename: str = "") -> HttpResponse:
+    """The file as an attachment; its extension (csv or xlsx) gives the content type.
+
+    `filename` may be in the reader's language (bénéficiaires-2026-12-01.xlsx, المستفيدون-...):
+    see `attachment`. `ascii_filename` is the name for old clients when nothing Latin is left of it.
+    """
     response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix[1:]])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment(filename, ascii_filename)
     return response
+
+
+def attachment(filename: str, ascii_filename: str = "") -> str:
+    """RFC 6266: the name as written (filename*, UTF-8) and, first, an ASCII name for clients that
+    ignore filename*: the same without accents, or `ascii_filename` (an Arabic name has no ASCII letters)."""
+    filename = "".join(c for c in filename if c.isprintable() and c not in '"\\')
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    if plain == filename:
+        return f'attachment; filename="{filename}"'
+    suffix = PurePath(filename).suffix
+    if not any(c.isalpha() for c in plain.removesuffix(suffix)):
+        plain = ascii_filename or "download" + suffix
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def holdable(text: str) -> str:

@@ -345,7 +345,7 @@ def test_xlsx_export_shows_the_full_cin_to_staff(client_for, khemisset_staff, kh
     response = client_for(khemisset_staff).get(url("export", "xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [cell.value for cell in sheet[2]]
-    assert sheet["G2"].number_format == "DD/MM/YYYY"
+    assert sheet["H2"].number_format == "DD/MM/YYYY"  # date of birth
     assert "AB123467" in values
     assert "مُحَمَّد" in values
     assert sheet.sheet_view.rightToLeft  # Arabic is the default language
@@ -364,8 +364,8 @@ def test_exports_never_turn_a_typed_name_into_a_live_formula(client_for, khemiss
     content = client.get(url("export", "csv")).content.decode("utf-8")
     assert "'=HYPERLINK" in content
     sheet = load_workbook(io.BytesIO(client.get(url("export", "xlsx")).content)).active
-    assert sheet["B2"].data_type == "s"
-    assert sheet["B2"].value.startswith("'=")
+    assert sheet["C2"].data_type == "s"  # last name
+    assert sheet["C2"].value.startswith("'=")
 
 
 def test_people_named_only_in_arabic_are_sorted_by_their_arabic_name(client_for, khemisset_staff):

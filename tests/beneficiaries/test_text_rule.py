@@ -202,11 +202,11 @@ def test_a_control_character_already_in_the_database_does_not_break_the_exports(
     xlsx = client.get(reverse("beneficiaries:export", args=["xlsx"]))
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert (sheet["B2"].value, sheet["J2"].value) == ("Zeta", "Tiflet")
+    assert (sheet["C2"].value, sheet["K2"].value) == ("Zeta", "Tiflet")  # last name, commune
     response = client.get(reverse("beneficiaries:export", args=["csv"]))
     assert response.status_code == 200
     row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))[1]
-    assert (row[1], row[9]) == ("Zeta", "Tiflet")
+    assert (row[2], row[10]) == ("Zeta", "Tiflet")
 
 
 def test_spreadsheet_cells_keep_tabs_newlines_and_arabic():
