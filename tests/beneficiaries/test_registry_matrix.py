@@ -124,8 +124,8 @@ def exported_names(response, file_format):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     else:
         rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(response.content)).active.rows]
-    assert rows[0][1] == "last name"  # the header, then one row per person
-    return {row[1] for row in rows[1:]}
+    column = rows[0].index("Last name (Latin script)")  # the header, then one row per person
+    return {row[column] for row in rows[1:]}
 
 
 # Lists and exports
