@@ -1,5 +1,7 @@
 import pytest
 
+from tests.beneficiaries.spreadsheets import confirm_import, start_import
+
 
 @pytest.fixture(autouse=True)
 def tasks_run_at_once_and_files_stay_in_tmp(settings, tmp_path):
@@ -7,3 +9,23 @@ def tasks_run_at_once_and_files_stay_in_tmp(settings, tmp_path):
     # tasks declared against the database backend run in-process, at enqueue time.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff_client(client_for, khemisset_staff):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    return client
+
+
+@pytest.fixture
+def importing(staff_client, django_capture_on_commit_callbacks):
+    """importing(data) → the checked job; importing(data, confirm=True) → the job after the commit."""
+
+    def run(data, name="people.csv", *, confirm=False, skip_invalid=False):
+        job = start_import(staff_client, django_capture_on_commit_callbacks, data, name)
+        if confirm:
+            job = confirm_import(staff_client, django_capture_on_commit_callbacks, job, skip_invalid=skip_invalid)
+        return job
+
+    return run

@@ -22,26 +22,6 @@ pytestmark = pytest.mark.django_db
 Status = ImportJob.Status
 
 
-@pytest.fixture
-def staff_client(client_for, khemisset_staff):
-    client = client_for(khemisset_staff)
-    client.cookies["idmaj_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def importing(staff_client, django_capture_on_commit_callbacks):
-    """importing(data) → the checked job; importing(data, confirm=True) → the job after the commit."""
-
-    def run(data, name="people.csv", *, confirm=False, skip_invalid=False):
-        job = start_import(staff_client, django_capture_on_commit_callbacks, data, name)
-        if confirm:
-            job = confirm_import(staff_client, django_capture_on_commit_callbacks, job, skip_invalid=skip_invalid)
-        return job
-
-    return run
-
-
 def test_the_check_shows_counts_and_writes_nothing(importing):
     job = importing(csv_bytes(people(3)))
     assert job.status == Status.VALIDATED

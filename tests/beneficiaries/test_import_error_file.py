@@ -16,31 +16,13 @@ from django.utils import timezone
 from beneficiaries.importing import FileRefused
 from beneficiaries.importing.messages import problem
 from beneficiaries.models import ImportJob
-from tests.beneficiaries.spreadsheets import confirm_import, csv_bytes, people, person, start_import
+from tests.beneficiaries.spreadsheets import confirm_import, csv_bytes, people, person
 from tests.conftest import RABAT
 from tests.factories import BeneficiaryFactory, province
 
 pytestmark = pytest.mark.django_db
 
 Status = ImportJob.Status
-
-
-@pytest.fixture
-def staff_client(client_for, khemisset_staff):
-    client = client_for(khemisset_staff)
-    client.cookies["idmaj_language"] = "en"
-    return client
-
-
-@pytest.fixture
-def importing(staff_client, django_capture_on_commit_callbacks):
-    def run(data, *, confirm=False, skip_invalid=False):
-        job = start_import(staff_client, django_capture_on_commit_callbacks, data)
-        if confirm:
-            job = confirm_import(staff_client, django_capture_on_commit_callbacks, job, skip_invalid=skip_invalid)
-        return job
-
-    return run
 
 
 def download(client, job):
