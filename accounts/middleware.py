@@ -59,7 +59,7 @@ def session_end_marker(get_response):
 
     def middleware(request):
         was_signed_in = request.user.is_authenticated
-        marked = SIGNED_IN_COOKIE in request.COOKIES
+        marked = request.COOKIES.get(SIGNED_IN_COOKIE) == "1"
         request.session_expired = marked and not was_signed_in
         response = get_response(request)
         if request.user.is_authenticated:

@@ -50,6 +50,7 @@ def status_event(record, previous_status: str | None) -> str:
     """A move forward, or a correction (Beneficiary.step_back keeps its reason in the history)."""
     label = record.get_status_display()
     if record.history_change_reason and previous_status:
+        # Translators: the arrow points from the old status to the new one: ← in right-to-left text.
         return _("Status corrected: %(old)s → %(new)s — %(reason)s") % {
             "old": Beneficiary.Status(previous_status).label,
             "new": label,
