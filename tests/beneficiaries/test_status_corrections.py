@@ -1,7 +1,10 @@
 """A status change is confirmed before it is made, and a wrong one is corrected with a reason."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
@@ -182,3 +185,43 @@ def test_an_admin_steps_back_from_any_status(client_for, admin_user, karim):
     assert "Go back to Project in preparation" in client.get(url("detail", karim)).text
     client.post(url("step_back_status", karim), {"reason": "Not funded yet", "from_status": "funded"})
     assert status_of(karim) == Status.PROJECT_IN_PREPARATION
+
+
+# --- locking ----------------------------------------------------------------------------------
+
+
+def test_a_step_back_keeps_a_concurrent_edit_of_the_name(khemisset_staff, karim):
+    move(karim, Status.ACCOMPANIED, khemisset_staff)
+    stale = Beneficiary.objects.get(pk=karim.pk)
+    Beneficiary.objects.filter(pk=karim.pk).update(last_name="Tazi-Alaoui")  # an edit saved meanwhile
+    stale.step_back(by=khemisset_staff, reason="mistake", from_status=Status.ACCOMPANIED)
+    saved = Beneficiary.objects.get(pk=karim.pk)
+    assert (saved.status, saved.last_name) == (Status.REGISTERED, "Tazi-Alaoui")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)")
+def test_two_staff_correcting_the_same_status_at_once_make_one_correction(khemisset_staff):
+    person = BeneficiaryFactory(first_name="Karim", last_name="Tazi")
+    move(person, Status.ACCOMPANIED, khemisset_staff)
+    start = threading.Barrier(2)
+    refused = []
+
+    def correct():
+        stale = Beneficiary.objects.get(pk=person.pk)
+        start.wait()
+        try:
+            stale.step_back(by=khemisset_staff, reason="mistake", from_status=Status.ACCOMPANIED)
+        except ValidationError as error:
+            refused.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=correct) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert refused == ["status_changed"]
+    assert status_of(person) == Status.REGISTERED
+    assert person.history.filter(history_change_reason="mistake").count() == 1
