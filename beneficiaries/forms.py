@@ -247,6 +247,7 @@ class StepBackForm(forms.Form):
         max_length=300,
         help_text=_("Shown on the timeline with your name, for instance: “chosen by mistake, not yet accompanied”."),
         error_messages={"required": _("Say why the status is corrected.")},
+        widget=forms.TextInput(attrs={"dir": "auto"}),  # typed in Arabic or French, whatever the page's language
     )
     from_status = forms.ChoiceField(choices=Beneficiary.Status.choices, widget=forms.HiddenInput)
 
