@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
@@ -45,3 +46,41 @@ class TwoFactorMiddleware:
         if request.htmx:
             return HttpResponseClientRedirect(url)
         return redirect(url)
+
+
+# Says only "this browser was signed in": no name, no session key. Set while a session lives,
+# deleted at log-out; found without a session, it means the session ended on its own.
+SIGNED_IN_COOKIE = "idmaj_signed_in"
+
+
+def session_end_marker(get_response):
+    """Tells a session that expired (30 minutes without a request) from a first visit, so the
+    log-in page can say why the user is there and that what they had typed was not saved.
+
+    Sets `request.session_expired`. The marker survives the redirect to the log-in page (and
+    htmx or script requests, which show no page) and is dropped once a page has said so.
+    """
+
+    def middleware(request):
+        was_signed_in = request.user.is_authenticated
+        marked = request.COOKIES.get(SIGNED_IN_COOKIE) == "1"
+        request.session_expired = marked and not was_signed_in
+        response = get_response(request)
+        if request.user.is_authenticated:
+            if not marked:
+                response.set_cookie(
+                    SIGNED_IN_COOKIE,
+                    "1",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        elif marked and (not request.session_expired or shown_as_a_page(request, response)):
+            response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")  # logged out, or already told
+        return response
+
+    return middleware
+
+
+def shown_as_a_page(request, response) -> bool:
+    return response.status_code == 200 and "HX-Request" not in request.headers

@@ -3,11 +3,12 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts import two_factor
 from accounts.forms import CodeForm, EnrolmentForm, ThrottledPasswordChangeForm
@@ -135,3 +136,10 @@ def new_recovery_codes(request):
 def _show_recovery_codes(request, codes, *, next_url):
     """Shown once, in the answer to the POST that made them: they are never displayed again."""
     return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@require_GET
+def keep_alive(request):
+    """Pinged by "Stay signed in": the request itself renews the session (SESSION_SAVE_EVERY_REQUEST),
+    so there is nothing to answer. Signed-in users only (LoginRequiredMiddleware sends others to log in)."""
+    return HttpResponse(status=204)

@@ -25,17 +25,14 @@ HOME_CARDS = [HomeCard("beneficiaries/home_cards.html", context=home_card)]
 
 
 def timeline_events(beneficiary):
-    """Registration, status changes and consents, from the change history."""
+    """Registration, status changes and corrections, consents, from the change history."""
     events = []
     previous_status = None
     for record in beneficiary.history.order_by("history_date", "history_id").select_related("history_user"):
         if record.history_type == "+":
             events.append((record.history_date, _("Registered"), record.history_user))
         elif record.status != previous_status:
-            label = record.get_status_display()
-            if record.exit_reason:
-                label = f"{label} ({record.get_exit_reason_display()})"
-            events.append((record.history_date, _("Status: %(status)s") % {"status": label}, record.history_user))
+            events.append((record.history_date, status_event(record, previous_status), record.history_user))
         previous_status = record.status
     withdrawn = {}  # consent id → withdrawn_on in the previous history row
     consents = Consent.history.filter(beneficiary_id=beneficiary.pk).order_by("history_date", "history_id")
@@ -47,3 +44,18 @@ def timeline_events(beneficiary):
             events.append((record.history_date, _("Consent withdrawn: %(purpose)s") % purpose, record.history_user))
         withdrawn[record.id] = record.withdrawn_on
     return events
+
+
+def status_event(record, previous_status: str | None) -> str:
+    """A move forward, or a correction (Beneficiary.step_back keeps its reason in the history)."""
+    label = record.get_status_display()
+    if record.history_change_reason and previous_status:
+        # Translators: the arrow points from the old status to the new one: ← in right-to-left text.
+        return _("Status corrected: %(old)s → %(new)s — %(reason)s") % {
+            "old": Beneficiary.Status(previous_status).label,
+            "new": label,
+            "reason": record.history_change_reason,
+        }
+    if record.exit_reason:
+        label = f"{label} ({record.get_exit_reason_display()})"
+    return _("Status: %(status)s") % {"status": label}

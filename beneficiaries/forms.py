@@ -11,7 +11,7 @@ from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, y
 from beneficiaries.permissions import can_reveal_cin
 from reintegration.lib import listing
 from reintegration.lib.names import search_words
-from reintegration.lib.text import SearchTextField, text_formfield
+from reintegration.lib.text import CleanTextField, SearchTextField, text_formfield
 from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -217,7 +217,11 @@ class WithdrawalForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=capfirst(_("new status")))
+    status = forms.ChoiceField(
+        label=capfirst(_("new status")),
+        # Also what a page left open answers once someone else has changed the status.
+        error_messages={"invalid_choice": _("This status change is not possible from the current status.")},
+    )
     exit_reason = forms.ChoiceField(
         label=capfirst(_("exit reason")),
         choices=[("", _("Only when leaving the programme")), *Beneficiary.ExitReason.choices],
@@ -233,6 +237,19 @@ class StatusForm(forms.Form):
         if data.get("status") == Beneficiary.Status.EXITED and not data.get("exit_reason"):
             self.add_error("exit_reason", _("Choose why the person leaves the programme."))
         return data
+
+
+class StepBackForm(forms.Form):
+    """Why a wrong status is corrected; the status the user saw travels with it (see step_back)."""
+
+    reason = CleanTextField(
+        label=capfirst(_("reason for the correction")),
+        max_length=300,
+        help_text=_("Shown on the timeline with your name, for instance: “chosen by mistake, not yet accompanied”."),
+        error_messages={"required": _("Say why the status is corrected.")},
+        widget=forms.TextInput(attrs={"dir": "auto"}),  # typed in Arabic or French, whatever the page's language
+    )
+    from_status = forms.ChoiceField(choices=Beneficiary.Status.choices, widget=forms.HiddenInput)
 
 
 SORTS = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", registry.beneficiary_edit, name="edit"),
     path("<int:pk>/reveal-cin/", registry.reveal_cin, name="reveal_cin"),
     path("<int:pk>/status/", registry.change_status, name="change_status"),
+    path("<int:pk>/status/step-back/", registry.step_back_status, name="step_back_status"),
     path("<int:pk>/consent/", registry.record_consent, name="record_consent"),
     path("<int:pk>/consent/<int:consent_pk>/withdraw/", registry.withdraw_consent, name="withdraw_consent"),
     # --- import routes (owned by beneficiaries/views/imports.py) ---

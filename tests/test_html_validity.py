@@ -81,6 +81,13 @@ def main_pages(client, staff) -> dict[str, str]:
     }
     pages |= {name: client.get(url).text for name, url in gets.items()}
     pages["register-errors"] = client.post(reverse("beneficiaries:create"), {"cin": "1", "sex": "X"}).text
+    status_url = reverse("beneficiaries:change_status", args=[person.pk])
+    pages["status-confirm"] = client.post(status_url, {"status": "accompanied"}).text
+    client.post(status_url, {"status": "accompanied", "confirm": "1"})
+    step_back_url = reverse("beneficiaries:step_back_status", args=[person.pk])
+    pages["step-back-errors"] = client.post(step_back_url, {"reason": "", "from_status": "accompanied"}).text
+    consent_url = reverse("beneficiaries:record_consent", args=[person.pk])
+    pages["consent-errors"] = client.post(consent_url, {"purpose": "programme", "given_on": "2099-01-01"}).text
     return pages
 
 
@@ -93,6 +100,6 @@ def test_the_main_pages_are_valid_html_in_arabic_and_french(client, khemisset_st
         client.logout()
         pages |= {f"{name}-{language}": html for name, html in main_pages(client, khemisset_staff).items()}
         khemisset_staff.refresh_from_db()
-    assert len(pages) == 2 * 12
+    assert len(pages) == 2 * 15
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)

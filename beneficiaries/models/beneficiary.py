@@ -14,7 +14,13 @@ from simple_history.models import HistoricalRecords
 from beneficiaries.identity import mask_cin, validate_person_name
 from beneficiaries.models.consent import Consent
 from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
-from reintegration.lib.text import validate_arabic_name, validate_latin_name, validate_line, validate_multiline
+from reintegration.lib.text import (
+    clean_text,
+    validate_arabic_name,
+    validate_latin_name,
+    validate_line,
+    validate_multiline,
+)
 from territory.models import Province
 from territory.scoping import province_q
 
@@ -94,13 +100,22 @@ class Beneficiary(models.Model):
         FOLLOWED_UP = "followed_up", _("Followed up")
         EXITED = "exited", _("Exited")
 
-    # Each status may move one step forward; any status but "exited" may exit.
+    # The moves made by hand: "registered" to "accompanied", and any status but "exited" may exit
+    # (with a reason). The statuses after "accompanied" are written by the project transitions,
+    # so no form moves anyone into them.
     NEXT_STATUS = {
         Status.REGISTERED: Status.ACCOMPANIED,
-        Status.ACCOMPANIED: Status.PROJECT_IN_PREPARATION,
-        Status.PROJECT_IN_PREPARATION: Status.FUNDED,
-        Status.FUNDED: Status.FOLLOWED_UP,
     }
+    # One step back, to correct a mistake. Back from "exited" is the status held before exiting,
+    # read from the history (see previous_status).
+    PREVIOUS_STATUS = {
+        Status.ACCOMPANIED: Status.REGISTERED,
+        Status.PROJECT_IN_PREPARATION: Status.ACCOMPANIED,
+        Status.FUNDED: Status.PROJECT_IN_PREPARATION,
+        Status.FOLLOWED_UP: Status.FUNDED,
+    }
+    # Staff correct the moves they make; only an administrator steps back from a project status.
+    STAFF_STEP_BACK_FROM = {Status.ACCOMPANIED, Status.EXITED}
 
     class ExitReason(models.TextChoices):
         REINTEGRATED = "reintegrated", _("Reintegrated")
@@ -207,7 +222,10 @@ class Beneficiary(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=[*NAME_KEYS, "updated_at"])
+    # The change reason holds why a status was corrected (step_back); the timeline shows it.
+    history = HistoricalRecords(
+        excluded_fields=[*NAME_KEYS, "updated_at"], history_change_reason_field=models.TextField(null=True)
+    )
     objects = BeneficiaryQuerySet.as_manager()
 
     class Meta:
@@ -311,5 +329,46 @@ class Beneficiary(models.Model):
             current.status = status
             current.exit_reason = exit_reason if status == self.Status.EXITED else ""
             current._history_user = by
+            current.save(update_fields=["status", "exit_reason", "updated_at"])
+        self.status, self.exit_reason = current.status, current.exit_reason
+
+    def previous_status(self) -> str | None:
+        """The status one step back, or None from "registered"."""
+        if self.status != self.Status.EXITED:
+            return self.PREVIOUS_STATUS.get(self.status)
+        before = self.history.exclude(status=self.Status.EXITED).order_by("-history_date", "-history_id")
+        return before.values_list("status", flat=True).first() or self.Status.REGISTERED
+
+    def step_back_target(self, user) -> str | None:
+        """The status `user` may correct this one back to, or None."""
+        if self.status not in self.STAFF_STEP_BACK_FROM and user.role != user.Role.ADMIN:
+            return None
+        return self.previous_status()
+
+    def step_back(self, *, by, reason: str, from_status: str) -> None:
+        """Correct a wrong status: one step back, with the reason, kept in the history and shown
+        on the timeline. `from_status` is the status the user saw: if it changed meanwhile, the
+        step back would land somewhere else than the page said, so nothing is done."""
+        reason = clean_text(reason)
+        if not reason:
+            raise ValidationError(_("Say why the status is corrected."), code="reason_required")
+        with transaction.atomic():
+            # Lock first, as move_to: a status change and a correction could race.
+            current = Beneficiary.objects.select_for_update().get(pk=self.pk)
+            if current.status != from_status:
+                raise ValidationError(
+                    _("The status changed meanwhile (it is now: %(status)s): check it before correcting it."),
+                    code="status_changed",
+                    params={"status": current.get_status_display()},
+                )
+            target = current.step_back_target(by)
+            if target is None:
+                if current.previous_status() is None:
+                    raise ValidationError(_("There is no earlier status to go back to."), code="bad_transition")
+                raise ValidationError(_("Only an administrator may correct this status."), code="bad_transition")
+            current.status = target
+            current.exit_reason = ""
+            current._history_user = by
+            current._change_reason = reason
             current.save(update_fields=["status", "exit_reason", "updated_at"])
         self.status, self.exit_reason = current.status, current.exit_reason

@@ -17,6 +17,7 @@ from beneficiaries.forms import (
     ExportForm,
     FindByCinForm,
     StatusForm,
+    StepBackForm,
     WithdrawalForm,
 )
 from beneficiaries.identity import mask_cin
@@ -120,6 +121,8 @@ def beneficiary_detail(request, pk):
 
 def detail_context(request, beneficiary, **overrides):
     can_edit = can_edit_beneficiary(request.user, beneficiary)
+    # The status this user may correct the current one back to (staff: their own moves only).
+    step_back_to = beneficiary.step_back_target(request.user) if can_edit else None
     return {
         "beneficiary": beneficiary,
         "consents": beneficiary.consents.select_related("recorded_by"),
@@ -127,9 +130,19 @@ def detail_context(request, beneficiary, **overrides):
         "can_edit": can_edit,
         "can_reveal": can_reveal_beneficiary_cin(request.user, beneficiary),
         "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,
+        "step_back_to": Beneficiary.Status(step_back_to).label if step_back_to else "",
+        "step_back_form": StepBackForm(initial={"from_status": beneficiary.status}) if step_back_to else None,
         "consent_form": ConsentForm() if can_edit else None,
         **overrides,
     }
+
+
+def record_page_with_errors(request, beneficiary, **bound_forms):
+    """The record page again, the refused form with its errors on its fields and what was typed,
+    instead of a redirect that would lose both. Shows the record as a view does, so it is logged."""
+    log_access(request.user, AccessLog.Action.VIEW, beneficiary=beneficiary)
+    beneficiary.refresh_from_db(fields=["status", "exit_reason"])  # someone may have changed it meanwhile
+    return render(request, "beneficiaries/detail.html", detail_context(request, beneficiary, **bound_forms), status=400)
 
 
 @require_POST
@@ -195,35 +208,60 @@ def save_beneficiary(form, user):
 
 @require_POST
 def change_status(request, pk):
+    """Two steps: the choice, answered by a page saying what will happen; then the same choice
+    with confirm=1, which changes the status. A wrong one is corrected by step_back_status."""
     beneficiary = _get_beneficiary_for_edit(request, pk)
     form = StatusForm(request.POST, beneficiary=beneficiary)
     if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, error[0])
-        return redirect(beneficiary)
+        return record_page_with_errors(request, beneficiary, status_form=form)
+    status, exit_reason = form.cleaned_data["status"], form.cleaned_data["exit_reason"]
+    if request.POST.get("confirm") != "1":
+        new_status = Beneficiary.Status(status).label
+        if exit_reason:
+            new_status = f"{new_status} ({Beneficiary.ExitReason(exit_reason).label})"
+        context = {"beneficiary": beneficiary, "status": status, "exit_reason": exit_reason, "new_status": new_status}
+        return render(request, "beneficiaries/status_confirm.html", context)
     try:
-        beneficiary.move_to(form.cleaned_data["status"], by=request.user, exit_reason=form.cleaned_data["exit_reason"])
+        beneficiary.move_to(status, by=request.user, exit_reason=exit_reason)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("The status is now: %(status)s.") % {"status": beneficiary.get_status_display()})
+        form.add_error(None, error)
+        return record_page_with_errors(request, beneficiary, status_form=form)
+    messages.success(request, _("The status is now: %(status)s.") % {"status": beneficiary.get_status_display()})
     return redirect(beneficiary)
+
+
+@require_POST
+def step_back_status(request, pk):
+    beneficiary = _get_beneficiary_for_edit(request, pk)
+    form = StepBackForm(request.POST)
+    if form.is_valid():
+        try:
+            beneficiary.step_back(
+                by=request.user, reason=form.cleaned_data["reason"], from_status=form.cleaned_data["from_status"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The status is corrected: it is now %(status)s.") % {"status": beneficiary.get_status_display()},
+            )
+            return redirect(beneficiary)
+    return record_page_with_errors(request, beneficiary, step_back_form=form)
 
 
 @require_POST
 def record_consent(request, pk):
     beneficiary = _get_beneficiary_for_edit(request, pk)
     form = ConsentForm(request.POST)
-    if form.is_valid():
-        consent = form.save(commit=False)
-        consent.beneficiary = beneficiary
-        consent.recorded_by = request.user
-        consent._history_user = request.user
-        consent.save()
-        messages.success(request, _("The consent is recorded."))
-    else:
-        for error in form.errors.values():
-            messages.error(request, error[0])
+    if not form.is_valid():
+        return record_page_with_errors(request, beneficiary, consent_form=form)
+    consent = form.save(commit=False)
+    consent.beneficiary = beneficiary
+    consent.recorded_by = request.user
+    consent._history_user = request.user
+    consent.save()
+    messages.success(request, _("The consent is recorded."))
     return redirect(beneficiary)
 
 

@@ -18,6 +18,7 @@ RECORD_ROUTES = {
     "edit": ("get", "writers"),
     "reveal_cin": ("post", "writers"),
     "change_status": ("post", "writers"),
+    "step_back_status": ("post", "writers"),
     "record_consent": ("post", "writers"),
     "withdraw_consent": ("post", "writers"),
     "import_detail": ("get", "writers"),

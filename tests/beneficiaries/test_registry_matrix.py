@@ -215,7 +215,7 @@ def post_change(client, name, person):
     posts = {
         "edit": (url("edit", person.pk), record_form(person, phone="0700112233")),
         "reveal_cin": (url("reveal_cin", person.pk), {}),
-        "change_status": (url("change_status", person.pk), {"status": "accompanied"}),
+        "change_status": (url("change_status", person.pk), {"status": "accompanied", "confirm": "1"}),
         "record_consent": (url("record_consent", person.pk), {"purpose": "partners", "given_on": "2025-01-10"}),
         "withdraw_consent": (url("withdraw_consent", person.pk, consent.pk), {"withdrawn_on": "2025-06-30"}),
     }

@@ -101,7 +101,7 @@ def test_a_user_with_no_scope_sees_nobody(client_for, unscoped_coordinator, khem
     assert client.get(url("detail", khemisset_person.pk)).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["reveal_cin", "change_status", "record_consent"])
+@pytest.mark.parametrize("name", ["reveal_cin", "change_status", "step_back_status", "record_consent"])
 def test_actions_refuse_get(client_for, khemisset_staff, khemisset_person, name):
     assert client_for(khemisset_staff).get(url(name, khemisset_person.pk)).status_code == 405
 
@@ -295,7 +295,9 @@ def test_revealing_the_cin_shows_it_and_is_logged(client_for, khemisset_staff, k
 def test_status_change_from_the_detail_page(client_for, khemisset_staff, khemisset_person):
     client = client_for(khemisset_staff)
     client.cookies["idmaj_language"] = "en"
-    response = client.post(url("change_status", khemisset_person.pk), {"status": "accompanied"}, follow=True)
+    response = client.post(
+        url("change_status", khemisset_person.pk), {"status": "accompanied", "confirm": "1"}, follow=True
+    )
     assert response.redirect_chain == [(url("detail", khemisset_person.pk), 302)]
     assert "The status is now: Accompanied." in response.text
     khemisset_person.refresh_from_db()
@@ -307,9 +309,10 @@ def test_status_change_from_the_detail_page(client_for, khemisset_staff, khemiss
 def test_exit_without_a_reason_is_refused_with_a_message(client_for, khemisset_staff, khemisset_person):
     client = client_for(khemisset_staff)
     client.cookies["idmaj_language"] = "en"
-    response = client.post(url("change_status", khemisset_person.pk), {"status": "exited"}, follow=True)
+    response = client.post(url("change_status", khemisset_person.pk), {"status": "exited", "confirm": "1"})
     khemisset_person.refresh_from_db()
     assert khemisset_person.status == Beneficiary.Status.REGISTERED
+    assert response.status_code == 400
     assert "Choose why the person leaves the programme." in response.text
 
 
