@@ -70,7 +70,6 @@ AXES = [
     gettext_noop("Not set"),
     gettext_noop("Attempt Remaining"),
     gettext_noop("Clean up expired attempts"),
-    gettext_noop("Cleaned up {count} expired access attempts."),
     gettext_noop("Expires At"),
     gettext_noop("The time when access attempt expires and is no longer valid."),
     gettext_noop("access attempt expiration"),
