@@ -19,13 +19,13 @@ def english(client):
     return client
 
 
-@pytest.mark.parametrize("page", ["detail", "list", "export"])
-def test_an_official_refused_personal_data_is_told_why_and_sent_home(client_for, khemisset_official, person, page):
+@pytest.mark.parametrize("screen", ["detail", "list", "export"])
+def test_an_official_refused_personal_data_is_told_why_and_sent_home(client_for, khemisset_official, person, screen):
     url = {
         "detail": reverse("beneficiaries:detail", args=[person.pk]),
         "list": reverse("beneficiaries:list"),
         "export": reverse("beneficiaries:export", args=["csv"]),
-    }[page]
+    }[screen]
     response = english(client_for(khemisset_official)).get(url)
     html = response.content.decode()
     assert response.status_code == 403
