@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 
 admin.site.site_header = _("Idmaj administration")
 admin.site.site_title = _("Idmaj administration")
 admin.site.index_title = _("Users, reference data and audit")
+# django-otp registers its device pages when its admin module is imported (above): ours replace them.
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 @admin.register(User)
@@ -30,3 +37,23 @@ class UserAdmin(DjangoUserAdmin):
         (_("Role and scope"), {"fields": ["role", "province", "region", "national"]}),
         (_("Two-factor authentication"), {"fields": ["two_factor_required"]}),
     ]
+
+
+class TranslatedOTPAdmin:
+    """django-otp's device pages with translated section titles and search help (its own are English)."""
+
+    search_help_text = _("Search by the user's username or email address")
+
+    def get_fieldsets(self, request, obj=None):
+        # django-otp's titles ("Identity", "Timestamps", ...) are in catalog_extras.
+        return [(gettext(name) if name else None, options) for name, options in super().get_fieldsets(request, obj)]
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(TranslatedOTPAdmin, otp_totp_admin.TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class StaticDeviceAdmin(TranslatedOTPAdmin, otp_static_admin.StaticDeviceAdmin):
+    pass

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
+from reintegration.lib.history import LabelledHistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,8 +20,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    """Read-only, history included, and every page that shows a person logged (`log_page`).
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, LabelledHistoryAdmin):
+    """Read-only, history included (its changes in labels, not codes), and every page that shows a
+    person logged (`log_page`).
 
     simple-history's page of one past version saves whatever is POSTed to it, reverting disabled
     or not (3.13 checks the view permission only), and looks the version up outside

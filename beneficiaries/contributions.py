@@ -3,6 +3,7 @@
 Found by reintegration.lib.contributions (see there for what an app may define).
 """
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,9 @@ def home_card(user) -> dict:
         "can_register": can_edit_registry(user),
         "can_read": can_read_registry(user),
         "in_scope": Beneficiary.objects.visible_to(user).count(),
+        # Who may not read the registry is told why, and what the dashboards will bring, until
+        # they exist (asked by name: the registry imports no app above it).
+        "dashboards_coming": not apps.is_installed("dashboards"),
     }
 
 

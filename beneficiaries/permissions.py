@@ -7,14 +7,19 @@ Two kinds of predicate: `(user)` for a screen without a record (the list, regist
 export), `(user, obj)` for an action on one record. The second kind takes the record even when the
 rule does not look at it yet, so that a rule about the record (projects: whoever submitted may not
 approve) has one place, and views and templates keep asking the same question.
+
+The predicates that keep people's records from officials are marked `@guards_personal_data`:
+their refusal is the 403 that names Law 09-08 (reintegration/lib/personal_data.py).
 """
 
 from accounts.models import User
+from reintegration.lib.personal_data import guards_personal_data
 
 READERS = {User.Role.STAFF, User.Role.COORDINATOR, User.Role.ADMIN}
 WRITERS = {User.Role.STAFF, User.Role.ADMIN}
 
 
+@guards_personal_data
 def can_read_registry(user) -> bool:
     """Officials see aggregates only, never a page with personal data."""
     return user.is_authenticated and user.is_active and user.role in READERS
@@ -29,10 +34,12 @@ def can_reveal_cin(user) -> bool:
     return can_edit_registry(user)
 
 
+@guards_personal_data
 def can_export(user) -> bool:
     return can_read_registry(user)
 
 
+@guards_personal_data
 def can_view_beneficiary(user, beneficiary) -> bool:
     return can_read_registry(user)
 

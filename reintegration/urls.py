@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 
 from reintegration import views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -9,11 +9,18 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from reintegration.lib import contributions
+from reintegration.lib.personal_data import PersonalDataDenied
 
 
 def home(request):
     """What this user can do next: the cards each app offers them (see reintegration.lib.contributions)."""
     return render(request, "home.html", {"home_cards": contributions.home_cards(request.user)})
+
+
+def permission_denied(request, exception):
+    """The 403 page: a refusal that protects personal data says so (never which record was asked)."""
+    context = {"personal_data": isinstance(exception, PersonalDataDenied)}
+    return render(request, "403.html", context, status=403)
 
 
 @login_not_required

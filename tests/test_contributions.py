@@ -46,12 +46,17 @@ def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_re
     BeneficiaryFactory()  # in Khémisset, in every one of these scopes
     [card] = contributions.home_cards(user)
     assert card["template"] == "beneficiaries/home_cards.html"
-    assert card["card"] == {"can_register": can_register, "can_read": can_read, "in_scope": 1}
+    assert card["card"] == {
+        "can_register": can_register,
+        "can_read": can_read,
+        "in_scope": 1,
+        "dashboards_coming": True,
+    }
 
 
 def test_an_official_sees_the_count_but_no_link_to_the_registry(client_for, khemisset_official):
     page = client_for(khemisset_official).get(reverse("home")).text
-    assert "Beneficiaries in your scope" in page
+    assert "Figures, not people" in page
     assert reverse("beneficiaries:list") not in page
 
 

@@ -1,7 +1,7 @@
 """The registry screens: list, detail, register, edit, reveal the CIN, status and consent."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,6 +33,7 @@ from beneficiaries.permissions import (
 )
 from reintegration.lib import contributions
 from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
+from reintegration.lib.personal_data import refusal
 
 PAGE_SIZE = 25
 
@@ -42,7 +43,7 @@ def _get_beneficiary(request, pk, may):
     `may(user, person)` holds (else 403). Each action has its own helper below."""
     beneficiary = get_object_or_404(Beneficiary.objects.visible_to(request.user).with_province(), pk=pk)
     if not may(request.user, beneficiary):
-        raise PermissionDenied
+        raise refusal(may)
     return beneficiary
 
 
