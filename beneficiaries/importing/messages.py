@@ -67,7 +67,7 @@ MESSAGES = {
     ),
     "bad_csv": _("The CSV file is malformed near row %(number)s: check the quotes in that row."),
     "cell_too_long": _(
-        "Row %(number)s has a cell of more than %(characters)s characters, far more than any column takes: "
+        "Row %(number)s has a cell of more than %(characters)s characters, far more than any column accepts: "
         "shorten it (or close the quote that opens it) and upload the file again."
     ),
     "bad_xlsx": _("The file could not be opened as an Excel workbook (.xlsx)."),
@@ -94,7 +94,7 @@ MESSAGES = {
     "invalid_cin": _("A CIN is one or two letters followed by 1 to 7 digits, e.g. AB123456."),
     "cin_or_reason": _("Give the CIN, or explain why the person has none."),
     "masked_cin": _(
-        "This CIN is masked (it holds *): a list exported by a role that does not see CINs cannot be "
+        "This CIN is masked (it contains *): a list exported by a role that does not see CINs cannot be "
         "imported as it is. Type the full CIN, or import a list exported by provincial staff."
     ),
     "names_required": _("Give the first and last name in Latin script, in Arabic script, or both."),

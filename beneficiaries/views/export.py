@@ -53,8 +53,14 @@ def current_consent(person, purpose: str) -> Consent | None:
 Purpose = Consent.Purpose
 CONSENT_HEADERS = {
     Purpose.PROGRAMME: (gettext_lazy("Programme consent given on"), gettext_lazy("Programme consent withdrawn on")),
-    Purpose.PARTNERS: (gettext_lazy("Partners consent given on"), gettext_lazy("Partners consent withdrawn on")),
-    Purpose.PUBLICITY: (gettext_lazy("Publicity consent given on"), gettext_lazy("Publicity consent withdrawn on")),
+    Purpose.PARTNERS: (
+        gettext_lazy("Consent to sharing with partners given on"),
+        gettext_lazy("Consent to sharing with partners withdrawn on"),
+    ),
+    Purpose.PUBLICITY: (
+        gettext_lazy("Consent to public ceremonies given on"),
+        gettext_lazy("Consent to public ceremonies withdrawn on"),
+    ),
 }
 # The CIN column comes first in the identity group, revealed or masked by role (see `columns`).
 # The import reads every identity column but the province (the importer's own) and the reason
@@ -105,7 +111,7 @@ def beneficiary_export(request, file_format):
         messages.error(request, _("Nothing was exported: correct the filters below first."))
         return list_page(request, filters, status=400)
     if not choice.is_valid():
-        messages.error(request, _("Nothing was exported: choose the columns among those offered."))
+        messages.error(request, _("Nothing was exported: choose columns from those offered."))
         return list_page(request, filters, status=400)
     groups = choice.cleaned_data["columns"]
     beneficiaries = filters.filter(Beneficiary.objects.visible_to(request.user).with_province())

@@ -75,7 +75,7 @@ MESSAGES = {
         "the same: type the word again in one alphabet."
     ),
     "name_character": _(
-        "A name is written with letters, spaces, hyphens and apostrophes: remove “%(character)s” (%(point)s)."
+        "A name may contain only letters, spaces, hyphens and apostrophes: remove “%(character)s” (%(point)s)."
     ),
     "name_without_letter": _("“%(word)s” is not a name: each word of a name has at least one letter."),
     "latin_script_only": _(

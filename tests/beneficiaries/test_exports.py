@@ -151,7 +151,11 @@ def test_the_file_is_named_in_the_readers_language_with_an_ascii_name_for_old_br
 GROUP_HEADERS = {
     "identity": ["CIN", "Reason for having no CIN", "Sex", "Date of birth", "Phone", "Province", "Commune"],
     "path": ["Education level", "Skills and trades", "Release date", "Referral source", "Household dependants"],
-    "consent": ["Programme consent given on", "Programme consent withdrawn on", "Partners consent given on"],
+    "consent": [
+        "Programme consent given on",
+        "Programme consent withdrawn on",
+        "Consent to sharing with partners given on",
+    ],
     "status": ["Status", "Exit reason"],
 }
 
@@ -196,8 +200,8 @@ def test_the_path_and_consent_groups_carry_the_record(client_for, khemisset_staf
     assert row["Referral source"] == "Prison administration (DGAPR)"
     assert row["Programme consent given on"] == datetime(2024, 1, 5)
     assert row["Programme consent withdrawn on"] is None
-    assert row["Partners consent given on"] == datetime(2025, 2, 1)
-    assert row["Publicity consent given on"] is None
+    assert row["Consent to sharing with partners given on"] == datetime(2025, 2, 1)
+    assert row["Consent to public ceremonies given on"] is None
 
 
 @pytest.mark.parametrize("columns", [["identity", "salary"], [""], ["IDENTITY"]])
@@ -208,7 +212,7 @@ def test_an_unknown_column_group_exports_nothing_and_says_why(
     response = export(client_for(khemisset_staff), file_format, columns=columns)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    assert "Nothing was exported: choose the columns among those offered." in response.text
+    assert "Nothing was exported: choose columns from those offered." in response.text
     assert "is not one of the available choices" in response.text
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
 
@@ -311,7 +315,7 @@ def test_a_masked_cin_from_a_coordinators_export_is_refused_on_import_with_a_cle
     assert {problem["code"] for problem in job.report["problems"]} == {"masked_cin"}
     staff.cookies["idmaj_language"] = "en"
     page = staff.get(reverse("beneficiaries:import_detail", args=[job.pk])).text
-    assert "This CIN is masked (it holds *)" in page
+    assert "This CIN is masked (it contains *)" in page
 
 
 def test_every_group_offered_on_the_list_has_its_columns():

@@ -206,7 +206,7 @@ def test_a_csv_cell_of_200000_characters_is_refused_as_too_long_not_as_broken_qu
     data = csv_bytes([person(1), person(2), person(3, commune="Tiflet " * 30_000)])
     assert len(data) < MAX_BYTES
     assert refusal(data) == [
-        "Row 4 has a cell of more than 131,072 characters, far more than any column takes: shorten it (or close "
+        "Row 4 has a cell of more than 131,072 characters, far more than any column accepts: shorten it (or close "
         "the quote that opens it) and upload the file again."
     ]
 
