@@ -13,7 +13,15 @@ from simple_history.models import HistoricalRecords
 
 from beneficiaries.identity import mask_cin, validate_person_name
 from beneficiaries.models.consent import Consent
-from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
+from reintegration.lib.names import (
+    fold,
+    person_key,
+    person_keys,
+    search_outline,
+    search_outlines,
+    search_words,
+    without_article,
+)
 from reintegration.lib.text import validate_arabic_name, validate_latin_name, validate_line, validate_multiline
 from territory.models import Province
 from territory.scoping import province_q
@@ -40,11 +48,13 @@ class BeneficiaryQuerySet(models.QuerySet):
         condition = Q()
         for word in search_words(text):
             matches = Q(search_text__contains=word)
-            for outline in {skeleton(word), family_outline(word)}:
-                if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry
-                    matches |= Q(search_text__contains=f"|{outline}|")
+            # The outlines stored in search_text, whole ("|sf|" is not "|sfr|"): see search_outline.
+            for outline in {search_outline([word]), search_outline(without_article([word]))} - {""}:
+                matches |= Q(search_text__contains=f"|{outline}|")
             if connection.vendor == "postgresql" and len(word) >= 4:
-                matches |= Q(search_text__trigram_word_similar=word)
+                # A typo (Mohamad), compared with whole words: word_similar compares with any part of
+                # one, and "youssef" then finds "youssra" (5 trigrams of 8 in common, over its 0.6).
+                matches |= Q(search_text__trigram_strict_word_similar=word)
             condition &= matches
         return self.filter(condition)
 
@@ -263,9 +273,9 @@ class Beneficiary(models.Model):
         arabic = f"{self.last_name_ar} {self.first_name_ar}" if self.last_name_ar else ""
         self.sort_name = fold(latin or arabic)[:170]
         self.sort_name_ar = fold(arabic or latin)[:170]
-        # Family names also without their article, so "Idrissi" finds "El Idrissi" and الإدريسي.
-        families = [family_outline(self.last_name), family_outline(self.last_name_ar)]
-        outlines = ({skeleton(name) for name in names} | set(families)) - {""}
+        outlines = search_outlines(self.first_name, self.last_name) | search_outlines(
+            self.first_name_ar, self.last_name_ar
+        )
         self.search_text = " ".join(fold(name) for name in names if name) + " |" + "|".join(sorted(outlines)) + "|"
         self.person_key = person_key(self.first_name, self.last_name)
         self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)

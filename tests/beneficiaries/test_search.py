@@ -1,0 +1,75 @@
+"""The list's search box and commune filter: spelling variants, phones, accents and dashes."""
+
+import pytest
+from django.urls import reverse
+
+from beneficiaries.models import Beneficiary
+from tests.factories import BeneficiaryFactory
+
+LIST = reverse("beneficiaries:list")
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    client.cookies["idmaj_language"] = "en"
+
+
+def listed(client, **params) -> set[str]:
+    """The first names (Latin, else Arabic) the list shows for these filters."""
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return {person.first_name or person.first_name_ar for person in response.context["page"].object_list}
+
+
+def people(*first_names):
+    for first_name in first_names:
+        if first_name.isascii():
+            BeneficiaryFactory(first_name=first_name, last_name="Bennani")
+        else:
+            BeneficiaryFactory(first_name="", last_name="", first_name_ar=first_name, last_name_ar="بناني")
+
+
+# --- spelling variants ----------------------------------------------------------------------
+
+
+def test_youssef_finds_youssouf_yousef_and_the_arabic_spelling_but_not_youssra(client_for, khemisset_staff):
+    people("Youssouf", "Yousef", "Yusuf", "يوسف", "Youssra", "Sofia", "Saif")
+    client = client_for(khemisset_staff)
+    assert listed(client, q="Youssef") == {"Youssouf", "Yousef", "Yusuf", "يوسف"}
+    assert listed(client, q="يوسف") == {"Youssouf", "Yousef", "Yusuf", "يوسف"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "other"),
+    [
+        ("Said", "Saad"),  # سعيد and سعد: two names, one outline "sd"
+        ("Youssef", "Sofia"),  # "sf" both, but one starts with y
+        ("Youssef", "Saif"),
+        ("Youssef", "Youssra"),
+        ("Younes", "Yassine"),
+    ],
+)
+def test_names_that_share_consonants_but_not_their_start_do_not_find_each_other(
+    client_for, khemisset_staff, typed, other
+):
+    people(other)
+    assert listed(client_for(khemisset_staff), q=typed) == set()
+
+
+def test_oussama_is_found_in_arabic_script_and_the_other_way_round(client_for, khemisset_staff):
+    people("Oussama", "أسامة")
+    client = client_for(khemisset_staff)
+    assert listed(client, q="Ousama") == {"Oussama", "أسامة"}
+    assert listed(client, q="اسامه") == {"Oussama", "أسامة"}
+
+
+def test_long_names_still_match_on_their_outline_alone(client_for, khemisset_staff):
+    people("Mohammed", "محمد", "Ahmed")
+    assert listed(client_for(khemisset_staff), q="Mohamed") == {"Mohammed", "محمد"}
+
+
+def test_a_saved_name_keeps_its_search_outline_up_to_date(khemisset_staff):
+    person = BeneficiaryFactory(first_name="Youssra", last_name="Bennani")
+    person.first_name = "Youssouf"
+    person.save(update_fields=["first_name"])
+    assert list(Beneficiary.objects.search("Yousef")) == [person]
