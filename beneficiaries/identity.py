@@ -58,6 +58,22 @@ def normalise_phone(raw: str) -> str:
     )
 
 
+PHONE_CHARACTERS = re.compile(r"\+?[0-9\s\-.()/]+")
+
+
+def looks_like_phone(text: str) -> bool:
+    """'0661 23 45 67', '+212661234567', '٠٦٦١' yes: digits and phone punctuation only. 'Amina 06' no."""
+    text = (text or "").translate(EASTERN_DIGITS).strip()
+    return bool(PHONE_CHARACTERS.fullmatch(text)) and any(c.isdigit() for c in text)
+
+
+def normalise_searched_phone(raw: str) -> str:
+    """A phone as searched: as normalise_phone, and also without its leading 0 ('661234567'), the
+    form left by a spreadsheet that read the number as a number. Raises ValidationError."""
+    digits = re.sub(r"[\s\-.()/]", "", (raw or "").translate(EASTERN_DIGITS))
+    return normalise_phone("0" + digits if MOROCCAN_NUMBER.fullmatch(digits) else digits)
+
+
 def validate_person_name(name: str) -> None:
     """Names are letters (with spaces, hyphens, apostrophes): a digit is a typing or copy mistake."""
     if any(character.isdigit() for character in name):

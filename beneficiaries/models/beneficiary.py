@@ -250,6 +250,7 @@ class Beneficiary(models.Model):
             models.Index(fields=["sort_name_ar", "id"], name="beneficiary_sort_ar_idx"),
             models.Index(fields=["province", "sort_name_ar", "id"], name="beneficiary_prov_sort_ar_idx"),
             models.Index(fields=["date_of_birth"], name="beneficiary_birth_idx"),
+            models.Index(fields=["phone"], name="beneficiary_phone_idx"),  # the search box finds a phone
         ]
 
     def __str__(self):

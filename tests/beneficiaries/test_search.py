@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
-from tests.factories import BeneficiaryFactory
+from tests.factories import BeneficiaryFactory, province
 
 LIST = reverse("beneficiaries:list")
 
@@ -73,3 +73,26 @@ def test_a_saved_name_keeps_its_search_outline_up_to_date(khemisset_staff):
     person.first_name = "Youssouf"
     person.save(update_fields=["first_name"])
     assert list(Beneficiary.objects.search("Yousef")) == [person]
+
+
+# --- phones ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["0661 23 45 67", "+212661234567", "661234567", "00212 661-23-45-67", "٠٦٦١٢٣٤٥٦٧"])
+def test_a_phone_typed_in_any_form_finds_the_person(client_for, khemisset_staff, typed):
+    BeneficiaryFactory(first_name="Nadia", phone="+212661234567")
+    BeneficiaryFactory(first_name="Karima", phone="+212661234568")
+    assert listed(client_for(khemisset_staff), q=typed) == {"Nadia"}
+
+
+def test_a_coordinator_finds_by_phone_the_people_of_their_region_only(client_for, rsk_coordinator):
+    BeneficiaryFactory(first_name="Nadia", phone="+212661234567")
+    BeneficiaryFactory(first_name="Hind", phone="+212661234567", province=province("06.141"))  # another region
+    assert listed(client_for(rsk_coordinator), q="0661234567") == {"Nadia"}
+
+
+def test_a_fragment_of_a_phone_lists_nobody_and_asks_for_the_whole_number(client_for, khemisset_staff):
+    BeneficiaryFactory(first_name="Nadia", phone="+212661234567")
+    response = client_for(khemisset_staff).get(LIST, {"q": "0661 23"}, HTTP_HX_REQUEST="true")
+    assert list(response.context["page"].object_list) == []
+    assert "To find someone by phone, type the whole number" in response.text
