@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.identity import (
+    CIN_PREFIX_DIGITS,
     looks_like_cin,
     looks_like_phone,
     normalise_cin,
@@ -264,6 +265,13 @@ class FindByCinForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "class": "form-control"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cin"].help_text = _(
+            "The whole CIN opens the record; its letters and at least %(digits)s digits list the people "
+            "whose CIN starts with them."
+        ) % {"digits": CIN_PREFIX_DIGITS}
 
     def clean_cin(self):
         cin = normalise_cin(self.cleaned_data["cin"])
