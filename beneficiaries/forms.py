@@ -18,7 +18,7 @@ from beneficiaries.identity import (
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, years_before
 from beneficiaries.permissions import can_reveal_cin
 from reintegration.lib import listing
-from reintegration.lib.names import search_words
+from reintegration.lib.names import fold, search_words
 from reintegration.lib.text import SearchTextField, text_formfield
 from territory.scoping import visible_provinces
 
@@ -354,7 +354,9 @@ class BeneficiaryFilterForm(forms.Form):
         if data.get("province"):
             queryset = queryset.filter(province=data["province"])
         if data.get("commune"):
-            queryset = queryset.filter(commune__icontains=data["commune"])
+            # Aït-Ourir, ait ourir and AIT OURIR alike, in either script (see Beneficiary.commune_key).
+            # Punctuation alone folds to nothing, which every key contains: it is kept, and matches nobody.
+            queryset = queryset.filter(commune_key__contains=fold(data["commune"]) or data["commune"])
         for field in ("status", "sex", "referral_source"):
             if data.get(field):
                 queryset = queryset.filter(**{field: data[field]})

@@ -27,8 +27,8 @@ from territory.models import Province
 from territory.scoping import province_q
 
 MINIMUM_AGE_AT_RELEASE = 16
-# Fields computed from the names by Beneficiary.refresh_name_keys().
-NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar")
+# Fields computed from the names (and the commune) by Beneficiary.refresh_name_keys().
+NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar", "commune_key")
 
 
 class BeneficiaryQuerySet(models.QuerySet):
@@ -201,6 +201,10 @@ class Beneficiary(models.Model):
     search_text = models.TextField(editable=False, default="")
     person_key = models.CharField(max_length=100, editable=False, default="")
     person_key_ar = models.CharField(max_length=100, editable=False, default="")
+    # The commune folded as names are (case, accents, dashes, Arabic letter variants), for the filter:
+    # stored because SQLite has no unaccent and fold() is more than unaccent (أ/ا, ة/ه). PostgreSQL
+    # serves `LIKE '%...%'` on it from a trigram index (migration 0017).
+    commune_key = models.CharField(max_length=100, editable=False, default="")
 
     duplicate_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -280,6 +284,7 @@ class Beneficiary(models.Model):
         self.search_text = " ".join(fold(name) for name in names if name) + " |" + "|".join(sorted(outlines)) + "|"
         self.person_key = person_key(self.first_name, self.last_name)
         self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)
+        self.commune_key = fold(self.commune)[:100]
 
     refresh_name_keys.alters_data = True
 

@@ -142,9 +142,7 @@ def test_an_exact_cin_still_opens_the_record_even_when_it_starts_another(client_
     assert response.url == short.get_absolute_url()
 
 
-def test_too_short_a_start_lists_nobody_and_says_how_many_digits_to_type(
-    client_for, khemisset_staff, khemisset_person
-):
+def test_too_short_a_start_lists_nobody_and_says_how_many_digits_to_type(client_for, khemisset_staff, khemisset_person):
     response = client_for(khemisset_staff).post(FIND, {"cin": "XB12"})
     assert response.status_code == 200
     assert cin_matches(response) == []

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries.models import Beneficiary
+from tests.beneficiaries.spreadsheets import confirm_import, csv_bytes, person, start_import
 from tests.factories import BeneficiaryFactory, province
 
 LIST = reverse("beneficiaries:list")
@@ -96,3 +97,37 @@ def test_a_fragment_of_a_phone_lists_nobody_and_asks_for_the_whole_number(client
     response = client_for(khemisset_staff).get(LIST, {"q": "0661 23"}, HTTP_HX_REQUEST="true")
     assert list(response.context["page"].object_list) == []
     assert "To find someone by phone, type the whole number" in response.text
+
+
+# --- commune --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["ait ourir", "AIT-OURIR", "Aït Ourir", "ourir", "ايت اورير"])
+def test_the_commune_filter_ignores_case_accents_dashes_and_arabic_variants(client_for, khemisset_staff, typed):
+    BeneficiaryFactory(first_name="Nadia", commune="Aït-Ourir")
+    BeneficiaryFactory(first_name="Hind", commune="أيت أورير")
+    BeneficiaryFactory(first_name="Karima", commune="Tiflet")
+    expected = {"Hind"} if typed == "ايت اورير" else {"Nadia"}
+    assert listed(client_for(khemisset_staff), commune=typed) == expected
+
+
+def test_a_commune_of_punctuation_only_lists_nobody(client_for, khemisset_staff):
+    BeneficiaryFactory(first_name="Nadia", commune="Aït-Ourir")
+    assert listed(client_for(khemisset_staff), commune="--") == set()
+
+
+def test_a_commune_corrected_on_the_record_is_found_under_its_new_name(khemisset_staff):
+    person = BeneficiaryFactory(commune="Tiflet")
+    person.commune = "Sidi Allal El Bahraoui"
+    person.save(update_fields=["commune"])
+    assert Beneficiary.objects.get(commune_key="sidi allal el bahraoui") == person
+
+
+def test_communes_written_by_an_import_are_found_by_the_filter(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    rows = [person(1, commune="Aït-Ourir"), person(2, commune="Tiflet")]
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
+    confirm_import(client, django_capture_on_commit_callbacks, job)
+    assert [p.cin for p in client.get(LIST, {"commune": "ait ourir"}).context["page"].object_list] == ["KA100001"]
