@@ -8,6 +8,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -287,6 +288,29 @@ class Beneficiary(models.Model):
         self.commune_key = fold(self.commune)[:100]
 
     refresh_name_keys.alters_data = True
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name shown for the person by the list, the record's heading and the CIN lookup.
+
+        In Arabic the Arabic name first, in French and English the Latin one; a name that lacks its
+        first or family name in that script gives way to the complete one in the other (every person
+        has one), so "زكرياء" alone, with the Latin "Zakaria Bennani", never hides the family name.
+        Called without a language (as templates do), the page's language decides.
+        """
+        latin = (self.first_name, self.last_name)
+        arabic = (self.first_name_ar, self.last_name_ar)
+        scripts = [arabic, latin] if (language or get_language()) == "ar" else [latin, arabic]
+        complete = [names for names in scripts if all(names)] or [names for names in scripts if any(names)]
+        return " ".join(name for name in complete[0] if name) if complete else ""
+
+    def other_script_name(self, language: str | None = None) -> str:
+        """What the record holds of the name in the script display_name did not use, shown under it."""
+        shown = self.display_name(language)
+        for names in ((self.first_name, self.last_name), (self.first_name_ar, self.last_name_ar)):
+            name = " ".join(part for part in names if part)
+            if name and name != shown:
+                return name
+        return ""
 
     @property
     def full_name(self) -> str:
