@@ -304,6 +304,9 @@ class BeneficiaryFilterForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
+        # A name in either script, or a phone: each typed in its own direction (a phone stays 0661 23...).
+        for name in ("q", "commune"):
+            self.fields[name].widget.attrs["dir"] = "auto"
 
     def clean_q(self):
         """A CIN is never searched here: it would sit in the page's URL, in history and server logs."""

@@ -131,3 +131,12 @@ def test_communes_written_by_an_import_are_found_by_the_filter(
     job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
     confirm_import(client, django_capture_on_commit_callbacks, job)
     assert [p.cin for p in client.get(LIST, {"commune": "ait ourir"}).context["page"].object_list] == ["KA100001"]
+
+
+def test_the_search_box_shows_a_typed_phone_left_to_right_on_the_arabic_page(client_for, khemisset_staff):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "ar"
+    page = client.get(LIST, {"q": "0661 23 45 67"}).text
+    assert (
+        'name="q" value="0661 23 45 67" maxlength="100" class="form-control" dir="auto"' in page
+    )  # no strong letter: left to right
