@@ -6,11 +6,19 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.identity import looks_like_cin, normalise_cin, normalise_phone, validate_cin
+from beneficiaries.identity import (
+    CIN_PREFIX_DIGITS,
+    looks_like_cin,
+    looks_like_phone,
+    normalise_cin,
+    normalise_phone,
+    normalise_searched_phone,
+    validate_cin,
+)
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, Consent, years_before
 from beneficiaries.permissions import can_reveal_cin
 from reintegration.lib import listing
-from reintegration.lib.names import search_words
+from reintegration.lib.names import fold, search_words
 from reintegration.lib.text import CleanTextField, SearchTextField, text_formfield
 from territory.scoping import visible_provinces
 
@@ -275,6 +283,13 @@ class FindByCinForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "class": "form-control"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cin"].help_text = _(
+            "The whole CIN opens the record; its letters and at least %(digits)s digits list the people "
+            "whose CIN starts with them."
+        ) % {"digits": CIN_PREFIX_DIGITS}
+
     def clean_cin(self):
         cin = normalise_cin(self.cleaned_data["cin"])
         validate_cin(cin)
@@ -284,7 +299,7 @@ class FindByCinForm(forms.Form):
 class BeneficiaryFilterForm(forms.Form):
     """The list's search box and filters; every value is optional and validated."""
 
-    q = SearchTextField(label=_("Name"), required=False, max_length=100)
+    q = SearchTextField(label=_("Name or phone"), required=False, max_length=100)
     province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
     commune = SearchTextField(label=_("commune"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("status"), choices=[("", _("All")), *Beneficiary.Status.choices], required=False)
@@ -299,12 +314,16 @@ class BeneficiaryFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.phone = ""  # the phone searched, normalised, when the search box holds one
         self.fields["province"].queryset = visible_provinces(user)
         self.fields["province"].empty_label = _("All")
         # Rendered by hand, not by crispy: the filter bar is on every list request (make bench).
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
+        # A name in either script, or a phone: each typed in its own direction (a phone stays 0661 23...).
+        for name in ("q", "commune"):
+            self.fields[name].widget.attrs["dir"] = "auto"
 
     def clean_q(self):
         """A CIN is never searched here: it would sit in the page's URL, in history and server logs."""
@@ -316,6 +335,27 @@ class BeneficiaryFilterForm(forms.Form):
                     code="cin_in_search",
                 )
             raise ValidationError(_("Your role may not search by CIN: search by name."), code="cin_in_search")
+        if looks_like_phone(text):
+            return self.clean_searched_phone(text)
+        return text
+
+    def clean_searched_phone(self, text):
+        """A phone, unlike a CIN, may be searched here, in the URL, by every role that reads the list.
+
+        It is personal data too, but not an identity document: it opens no account and proves nobody's
+        identity, staff call people on it daily and are asked "who has this number?" as often; and it
+        is no oracle, since only people in the user's scope are searched, whose record (phone included)
+        the user may open anyway. A typed number is matched whole: a few digits are refused, not
+        searched, so the box lists nobody by a fragment of a number.
+        """
+        try:
+            phone = normalise_searched_phone(text)
+        except ValidationError:
+            raise ValidationError(
+                _("To find someone by phone, type the whole number, e.g. 06 12 34 56 78 or +212 612345678."),
+                code="partial_phone",
+            ) from None
+        self.phone = phone
         return text
 
     def filter(self, queryset):
@@ -327,12 +367,16 @@ class BeneficiaryFilterForm(forms.Form):
         if not self.is_valid():
             return queryset.none()
         data = self.cleaned_data
-        if data.get("q"):
+        if data.get("q") and self.phone:
+            queryset = queryset.filter(phone=self.phone)
+        elif data.get("q"):
             queryset = queryset.search(data["q"])
         if data.get("province"):
             queryset = queryset.filter(province=data["province"])
         if data.get("commune"):
-            queryset = queryset.filter(commune__icontains=data["commune"])
+            # Aït-Ourir, ait ourir and AIT OURIR alike, in either script (see Beneficiary.commune_key).
+            # Punctuation alone folds to nothing, which every key contains: it is kept, and matches nobody.
+            queryset = queryset.filter(commune_key__contains=fold(data["commune"]) or data["commune"])
         for field in ("status", "sex", "referral_source"):
             if data.get(field):
                 queryset = queryset.filter(**{field: data[field]})
@@ -341,7 +385,7 @@ class BeneficiaryFilterForm(forms.Form):
         if data.get("release_year"):
             queryset = queryset.filter(release_date__year=data["release_year"])
         ordering = [by_list_script(key) for key in listing.ordering(SORTS, data.get("sort"), default="name")]
-        if data.get("q") and all(len(word) >= 3 for word in search_words(data["q"])):
+        if data.get("q") and not self.phone and all(len(word) >= 3 for word in search_words(data["q"])):
             ordering = matches_first(ordering)
         return queryset.order_by(*ordering)
 

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 # Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits, as typed on Arabic keyboards.
 EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 CIN_PATTERN = re.compile(r"[A-Z]{1,2}[0-9]{1,7}")
+# The start of a CIN lists the people in scope whose CIN begins with it (find_by_cin): the letters
+# and at least this many digits. A CIN's letters name the issuing office, shared by most of a
+# province: "XB" or "XB1" would list a tenth of it, a way around the list's masking; from 3 digits a
+# prefix leaves a handful of people, which is the lookup's purpose (a CIN read off a blurred copy).
+CIN_PREFIX_DIGITS = 3
 SEPARATORS = re.compile(r"[\s\-_.]+")
 # Moroccan national numbers have 9 digits after the leading 0: 5 landline, 6/7 mobile, 8 fixed/VoIP.
 MOROCCAN_NUMBER = re.compile(r"[5-8][0-9]{8}")
@@ -56,6 +61,22 @@ def normalise_phone(raw: str) -> str:
         _("Enter a Moroccan mobile or landline number, e.g. 06 12 34 56 78 or +212 5 37 00 00 00."),
         code="invalid_phone",
     )
+
+
+PHONE_CHARACTERS = re.compile(r"\+?[0-9\s\-.()/]+")
+
+
+def looks_like_phone(text: str) -> bool:
+    """'0661 23 45 67', '+212661234567', '٠٦٦١' yes: digits and phone punctuation only. 'Amina 06' no."""
+    text = (text or "").translate(EASTERN_DIGITS).strip()
+    return bool(PHONE_CHARACTERS.fullmatch(text)) and any(c.isdigit() for c in text)
+
+
+def normalise_searched_phone(raw: str) -> str:
+    """A phone as searched: as normalise_phone, and also without its leading 0 ('661234567'), the
+    form left by a spreadsheet that read the number as a number. Raises ValidationError."""
+    digits = re.sub(r"[\s\-.()/]", "", (raw or "").translate(EASTERN_DIGITS))
+    return normalise_phone("0" + digits if MOROCCAN_NUMBER.fullmatch(digits) else digits)
 
 
 def validate_person_name(name: str) -> None:

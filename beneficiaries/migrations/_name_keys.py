@@ -12,7 +12,7 @@ def recompute_name_keys(fields):
         from beneficiaries.models import Beneficiary as Current
 
         Beneficiary = apps.get_model("beneficiaries", "Beneficiary")
-        names = Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar")
+        names = Beneficiary.objects.only("first_name", "last_name", "first_name_ar", "last_name_ar", "commune")
         batch = []
         for person in names.iterator(chunk_size=BATCH):
             Current.refresh_name_keys(person)

@@ -8,12 +8,21 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.identity import mask_cin, validate_person_name
 from beneficiaries.models.consent import Consent
-from reintegration.lib.names import family_outline, fold, person_key, person_keys, search_words, skeleton
+from reintegration.lib.names import (
+    fold,
+    person_key,
+    person_keys,
+    search_outline,
+    search_outlines,
+    search_words,
+    without_article,
+)
 from reintegration.lib.text import (
     clean_text,
     validate_arabic_name,
@@ -25,8 +34,8 @@ from territory.models import Province
 from territory.scoping import province_q
 
 MINIMUM_AGE_AT_RELEASE = 16
-# Fields computed from the names by Beneficiary.refresh_name_keys().
-NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar")
+# Fields computed from the names (and the commune) by Beneficiary.refresh_name_keys().
+NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_key_ar", "commune_key")
 
 
 class BeneficiaryQuerySet(models.QuerySet):
@@ -46,11 +55,13 @@ class BeneficiaryQuerySet(models.QuerySet):
         condition = Q()
         for word in search_words(text):
             matches = Q(search_text__contains=word)
-            for outline in {skeleton(word), family_outline(word)}:
-                if len(outline) >= 3:  # shorter outlines ("c" for Aicha) would match half the registry
-                    matches |= Q(search_text__contains=f"|{outline}|")
+            # The outlines stored in search_text, whole ("|sf|" is not "|sfr|"): see search_outline.
+            for outline in {search_outline([word]), search_outline(without_article([word]))} - {""}:
+                matches |= Q(search_text__contains=f"|{outline}|")
             if connection.vendor == "postgresql" and len(word) >= 4:
-                matches |= Q(search_text__trigram_word_similar=word)
+                # A typo (Mohamad), compared with whole words: word_similar compares with any part of
+                # one, and "youssef" then finds "youssra" (5 trigrams of 8 in common, over its 0.6).
+                matches |= Q(search_text__trigram_strict_word_similar=word)
             condition &= matches
         return self.filter(condition)
 
@@ -206,6 +217,10 @@ class Beneficiary(models.Model):
     search_text = models.TextField(editable=False, default="")
     person_key = models.CharField(max_length=100, editable=False, default="")
     person_key_ar = models.CharField(max_length=100, editable=False, default="")
+    # The commune folded as names are (case, accents, dashes, Arabic letter variants), for the filter:
+    # stored because SQLite has no unaccent and fold() is more than unaccent (أ/ا, ة/ه). PostgreSQL
+    # serves `LIKE '%...%'` on it from a trigram index (migration 0017).
+    commune_key = models.CharField(max_length=100, editable=False, default="")
 
     duplicate_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -258,6 +273,7 @@ class Beneficiary(models.Model):
             models.Index(fields=["sort_name_ar", "id"], name="beneficiary_sort_ar_idx"),
             models.Index(fields=["province", "sort_name_ar", "id"], name="beneficiary_prov_sort_ar_idx"),
             models.Index(fields=["date_of_birth"], name="beneficiary_birth_idx"),
+            models.Index(fields=["phone"], name="beneficiary_phone_idx"),  # the search box finds a phone
         ]
 
     def __str__(self):
@@ -281,14 +297,38 @@ class Beneficiary(models.Model):
         arabic = f"{self.last_name_ar} {self.first_name_ar}" if self.last_name_ar else ""
         self.sort_name = fold(latin or arabic)[:170]
         self.sort_name_ar = fold(arabic or latin)[:170]
-        # Family names also without their article, so "Idrissi" finds "El Idrissi" and الإدريسي.
-        families = [family_outline(self.last_name), family_outline(self.last_name_ar)]
-        outlines = ({skeleton(name) for name in names} | set(families)) - {""}
+        outlines = search_outlines(self.first_name, self.last_name) | search_outlines(
+            self.first_name_ar, self.last_name_ar
+        )
         self.search_text = " ".join(fold(name) for name in names if name) + " |" + "|".join(sorted(outlines)) + "|"
         self.person_key = person_key(self.first_name, self.last_name)
         self.person_key_ar = person_key(self.first_name_ar, self.last_name_ar)
+        self.commune_key = fold(self.commune)[:100]
 
     refresh_name_keys.alters_data = True
+
+    def display_name(self, language: str | None = None) -> str:
+        """The name shown for the person by the list, the record's heading and the CIN lookup.
+
+        In Arabic the Arabic name first, in French and English the Latin one; a name that lacks its
+        first or family name in that script gives way to the complete one in the other (every person
+        has one), so "زكرياء" alone, with the Latin "Zakaria Bennani", never hides the family name.
+        Called without a language (as templates do), the page's language decides.
+        """
+        latin = (self.first_name, self.last_name)
+        arabic = (self.first_name_ar, self.last_name_ar)
+        scripts = [arabic, latin] if (language or get_language()) == "ar" else [latin, arabic]
+        complete = [names for names in scripts if all(names)] or [names for names in scripts if any(names)]
+        return " ".join(name for name in complete[0] if name) if complete else ""
+
+    def other_script_name(self, language: str | None = None) -> str:
+        """What the record holds of the name in the script display_name did not use, shown under it."""
+        shown = self.display_name(language)
+        for names in ((self.first_name, self.last_name), (self.first_name_ar, self.last_name_ar)):
+            name = " ".join(part for part in names if part)
+            if name and name != shown:
+                return name
+        return ""
 
     @property
     def full_name(self) -> str:

@@ -20,7 +20,7 @@ from beneficiaries.forms import (
     StepBackForm,
     WithdrawalForm,
 )
-from beneficiaries.identity import mask_cin
+from beneficiaries.identity import CIN_PREFIX_DIGITS, mask_cin
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import (
     can_edit_beneficiary,
@@ -36,6 +36,7 @@ from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
 from reintegration.lib.personal_data import refusal
 
 PAGE_SIZE = 25
+CIN_MATCHES_SHOWN = 20
 
 
 def _get_beneficiary(request, pk, may):
@@ -64,7 +65,7 @@ def beneficiary_list(request):
     return list_page(request, BeneficiaryFilterForm(request.GET, user=request.user))
 
 
-def list_page(request, filters, *, find_form=None, status=200):
+def list_page(request, filters, *, find_form=None, cin_matches=None, status=200):
     """The list (or its results fragment for htmx) narrowed by `filters`; also the answer of a
     refused export or a CIN lookup, so their messages appear where the user was."""
     paginator = KeysFirstPaginator(
@@ -81,6 +82,8 @@ def list_page(request, filters, *, find_form=None, status=200):
         {
             "filters": filters,
             "find_form": find_form,
+            "cin_matches": cin_matches[:CIN_MATCHES_SHOWN] if cin_matches else [],
+            "more_cin_matches": bool(cin_matches) and len(cin_matches) > CIN_MATCHES_SHOWN,
             "page": paginator.get_page(request.GET.get("page")),
             "can_edit": can_edit_registry(request.user),
             "can_export": can_export(request.user),
@@ -94,24 +97,52 @@ def list_page(request, filters, *, find_form=None, status=200):
 @require_POST
 @role_required(can_reveal_cin)
 def find_by_cin(request):
-    """Open the record of the person with this CIN, in the user's scope. Every lookup is logged."""
+    """Open the record of the person with this CIN, in the user's scope, or list those whose CIN
+    starts with it. Every lookup is logged, with the CIN masked and the number of people found."""
     form = FindByCinForm(request.POST)
     filters = BeneficiaryFilterForm({}, user=request.user)
     if not form.is_valid():
         return list_page(request, filters, find_form=form, status=400)
     cin = form.cleaned_data["cin"]
-    person = Beneficiary.objects.visible_to(request.user).filter(cin=cin).first()
+    visible = Beneficiary.objects.visible_to(request.user)
+    person = visible.filter(cin=cin).first()
+    if person or sum(c.isdigit() for c in cin) < CIN_PREFIX_DIGITS:
+        log_access(
+            request.user,
+            AccessLog.Action.SEARCH_CIN,
+            beneficiary=person,
+            query=f"cin={mask_cin(cin)}",
+            row_count=int(person is not None),
+        )
+        if person:
+            return redirect(person)  # its URL holds the record's number, never the CIN
+        form.add_error(
+            "cin",
+            _(
+                "No one with this CIN is registered in your scope. To list the people whose CIN starts "
+                "with what you typed, type its letters and at least %(digits)s digits."
+            )
+            % {"digits": CIN_PREFIX_DIGITS},
+        )
+        return list_page(request, filters, find_form=form)
+    return cin_prefix_matches(request, form, filters, visible)
+
+
+def cin_prefix_matches(request, form, filters, visible):
+    """The people in scope whose CIN starts with the form's, listed with their CIN masked."""
+    prefix = form.cleaned_data["cin"]
+    matches = list(visible.filter(cin__startswith=prefix).with_province().order_by("cin")[: CIN_MATCHES_SHOWN + 1])
+    shown = matches[:CIN_MATCHES_SHOWN]
     log_access(
         request.user,
         AccessLog.Action.SEARCH_CIN,
-        beneficiary=person,
-        query=f"cin={mask_cin(cin)}",
-        row_count=int(person is not None),
+        beneficiary=shown[0] if len(shown) == 1 else None,  # one person found is named, as by an exact CIN
+        query=f"cin_prefix={mask_cin(prefix)}",
+        row_count=len(shown),
     )
-    if person:
-        return redirect(person)  # its URL holds the record's number, never the CIN
-    form.add_error("cin", _("No one with this CIN is registered in your scope."))
-    return list_page(request, filters, find_form=form)
+    if not matches:
+        form.add_error("cin", _("No one with this CIN is registered in your scope."))
+    return list_page(request, filters, find_form=form, cin_matches=matches)
 
 
 def beneficiary_detail(request, pk):

@@ -138,6 +138,45 @@ def person_keys(first_name: str, last_name: str) -> set[str]:
     return {"|".join(sorted(part for part in (first, family) if part)) for family in family_outline_variants(last_name)}
 
 
+# The first letter of a name, for the search's two-consonant outlines: y/ي, or a vowel, ʿayn, hamza or
+# w/و (Oussama/أسامة, Ouafae/وفاء: French writes "ou" where Arabic writes a hamza or a waw).
+INITIAL_Y = {"y", "ي"}
+INITIAL_VOWELS = set("aeiouw") | {"ا", "ع", "ء", "و"}
+
+
+def search_outline(words: list[str]) -> str:
+    """The outline the search matches a (folded) name on, "" when it has none worth matching.
+
+    Three consonants or more: the skeleton, as the duplicate check uses it. Two: the skeleton marked
+    with the name's initial sound, because two consonants alone equate too many first names: "sf" is
+    Youssef, Yousef, Youssouf and يوسف, but also Sofia and Saif. Names that start with y or a vowel
+    are those whose spellings vary the most (Y/I/E/A/Ou), so only they are widened: "y'sf" is the
+    Youssef family, "'sm" Oussama and أسامة. Names that start with a consonant are not ("sd" is Said
+    and Saad, two names: سعيد, سعد). One consonant (Ali, Aicha) is left to the substring search.
+    """
+    outline = outline_of(words)
+    if len(outline) >= 3:
+        return outline
+    initial = words[0][:1] if words else ""
+    if len(outline) == 2 and initial in INITIAL_Y:
+        return "y'" + outline
+    if len(outline) == 2 and initial in INITIAL_VOWELS:
+        return "'" + outline
+    return ""
+
+
+def search_outlines(first_name: str, last_name: str) -> set[str]:
+    """A person's outlines for the search: each name's, and the family name's without its article too,
+    so that "Idrissi" finds "El Idrissi" and الإدريسي."""
+    family = fold(last_name).split()
+    outlines = {
+        search_outline(fold(first_name).split()),
+        search_outline(family),
+        search_outline(without_article(family)),
+    }
+    return outlines - {""}
+
+
 def search_words(text: str) -> list[str]:
     """The words of a search, without articles standing alone ("Mohamed El Idrissi")."""
     return [word for word in fold(text).split() if word not in LATIN_ARTICLES]

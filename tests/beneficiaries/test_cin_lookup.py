@@ -42,7 +42,7 @@ def test_staff_open_a_record_by_cin_typed_in_any_form_and_the_lookup_is_logged(
 def test_a_cin_nobody_has_in_the_scope_says_so_and_is_logged_too(client_for, khemisset_staff, khemisset_person):
     rabat_person = BeneficiaryFactory(cin="XB999999", province=province("04.421"))
     client = client_for(khemisset_staff)
-    for cin in ("XB12345", rabat_person.cin):  # a digit short; registered in another province
+    for cin in ("XB123460", rabat_person.cin):  # a wrong digit; registered in another province
         response = client.post(FIND, {"cin": cin})
         assert response.status_code == 200
         assert "No one with this CIN is registered in your scope." in response.text
@@ -100,3 +100,67 @@ def test_names_are_still_found_by_the_search_box(client_for, rsk_coordinator, kh
     response = client_for(rsk_coordinator).get(LIST, {"q": "idrissi"})
     assert listed_names(response) == {"El Idrissi"}
     assert Beneficiary.objects.search("XB123450").count() == 0  # no CIN branch left to abuse
+
+
+# --- the start of a CIN -----------------------------------------------------------------------
+
+
+def cin_matches(response) -> list[str]:
+    return [person.masked_cin for person in response.context["cin_matches"]]
+
+
+def test_staff_list_the_people_of_their_scope_whose_cin_starts_with_what_they_typed(
+    client_for, khemisset_staff, khemisset_person
+):
+    other = BeneficiaryFactory(cin="XB123999", first_name="Karima", last_name="Bennani")
+    BeneficiaryFactory(cin="XB124000")  # starts otherwise
+    BeneficiaryFactory(cin="XB123777", province=province("04.421"))  # Rabat: outside the scope
+    response = client_for(khemisset_staff).post(FIND, {"cin": "xb 123"})
+    assert response.status_code == 200
+    assert cin_matches(response) == ["XB****50", "XB****99"]
+    page = response.text
+    assert "2 people in your scope have a CIN starting with what you typed" in page
+    assert f'href="{khemisset_person.get_absolute_url()}"' in page
+    assert f'href="{other.get_absolute_url()}"' in page
+    assert "XB123450" not in page and "XB123777" not in page  # masked, and nobody from Rabat
+    log = AccessLog.objects.get(action=AccessLog.Action.SEARCH_CIN)
+    assert (log.query, log.row_count, log.beneficiary) == ("cin_prefix=XB*23", 2, None)
+
+
+def test_a_cin_a_digit_short_lists_the_person_it_may_be(client_for, khemisset_staff, khemisset_person):
+    response = client_for(khemisset_staff).post(FIND, {"cin": "XB12345"})
+    assert cin_matches(response) == ["XB****50"]
+    log = AccessLog.objects.get(action=AccessLog.Action.SEARCH_CIN)
+    assert (log.row_count, log.beneficiary) == (1, khemisset_person)  # one person found is named in the log
+
+
+def test_an_exact_cin_still_opens_the_record_even_when_it_starts_another(client_for, khemisset_staff):
+    short = BeneficiaryFactory(cin="XB1234")
+    BeneficiaryFactory(cin="XB123456")
+    response = client_for(khemisset_staff).post(FIND, {"cin": "XB1234"})
+    assert response.status_code == 302
+    assert response.url == short.get_absolute_url()
+
+
+def test_too_short_a_start_lists_nobody_and_says_how_many_digits_to_type(client_for, khemisset_staff, khemisset_person):
+    response = client_for(khemisset_staff).post(FIND, {"cin": "XB12"})
+    assert response.status_code == 200
+    assert cin_matches(response) == []
+    assert "type its letters and at least 3 digits" in response.text
+    log = AccessLog.objects.get(action=AccessLog.Action.SEARCH_CIN)
+    assert (log.query, log.row_count) == ("cin=X***", 0)  # an exact lookup, found nobody
+
+
+def test_more_matches_than_listed_are_cut_and_the_user_told_to_type_more(client_for, khemisset_staff):
+    for n in range(21):
+        BeneficiaryFactory(cin=f"XB1{n:05}")
+    response = client_for(khemisset_staff).post(FIND, {"cin": "XB100"})
+    assert len(cin_matches(response)) == 20
+    assert "type more digits to narrow the list" in response.text
+    assert AccessLog.objects.get(action=AccessLog.Action.SEARCH_CIN).row_count == 20  # the people shown
+
+
+def test_a_coordinator_may_not_list_cins_by_their_start(client_for, rsk_coordinator, khemisset_person):
+    response = client_for(rsk_coordinator).post(FIND, {"cin": "XB123"})
+    assert response.status_code == 403
+    assert not AccessLog.objects.exists()
