@@ -100,6 +100,7 @@ MESSAGES = {
     "names_required": _("Give the first and last name in Latin script, in Arabic script, or both."),
     "bad_sex": _("Write M for a man (H or ذ are accepted too) and F for a woman (أ is accepted too)."),
     "bad_date": _("“%(value)s” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd."),
+    "no_such_date": _("“%(value)s”: this date does not exist. Check the day and the month (dd/mm/yyyy)."),
     "birth_in_future": _("The date of birth cannot be in the future."),
     "release_in_future": _("The release date cannot be in the future."),
     "too_young_at_release": _("The person must have been at least %(age)s years old at release."),

@@ -177,7 +177,11 @@ class RowChecker:
             if required:
                 self.report(field, "required")
             return None
-        day = parse_date(text)
+        try:
+            day = parse_date(text)
+        except ValueError:  # 31/02/1990: a date's shape, but no such day
+            self.report(field, "no_such_date", value=text[:40])
+            return None
         if day is None:
             self.report(field, "bad_date", value=text[:40])
         return day
@@ -207,7 +211,11 @@ def as_text(value) -> str:
 
 
 def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy or yyyy-mm-dd, Arabic-Indic digits accepted; anything else (or 31/02) is None."""
+    """dd/mm/yyyy or yyyy-mm-dd, Arabic-Indic digits accepted; anything else is None.
+
+    ValueError when the text has a date's shape but names no day (31/02/1990, 29/02/2023, 12/31/1990):
+    the person typed a date, and needs to hear that this one does not exist, not that it is not a date.
+    """
     text = text.translate(EASTERN_DIGITS)
     if match := FRENCH_DATE.fullmatch(text):
         day, month, year = match.groups()
@@ -215,10 +223,7 @@ def parse_date(text: str) -> date | None:
         year, month, day = match.groups()
     else:
         return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    return date(int(year), int(month), int(day))
 
 
 def route_names_by_script(cells: dict) -> dict:
