@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from beneficiaries.importing.messages import problem
+from beneficiaries.importing.messages import cell_problem
 from beneficiaries.importing.reading import Table
-from beneficiaries.importing.rows import RowChecker
+from beneficiaries.importing.rows import RowChecker, as_text
 from beneficiaries.models import Beneficiary
 from reintegration.lib.names import person_keys as name_keys
+from reintegration.lib.text import without_controls
 from territory.models import Province
 
 CHUNK = 500
 STORED_PROBLEMS = 200  # problems, and warnings, kept in a report (the page shows them all)
 STORED_COLUMNS = 20  # unknown columns listed in a report
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
+NAME_FIELDS_IN_ORDER = ["first_name", "last_name", "first_name_ar", "last_name_ar"]
+MAX_SHOWN_NAME = 120
 CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
 # Cells read as codes, dates or numbers. The text fields follow the text rule of the row checker.
 
@@ -91,6 +94,7 @@ def build_plan(table, province, *, progress=None) -> Plan:
         if progress:
             progress(start + len(chunk))
     problems.sort(key=lambda p: p["row"])
+    name_rows(problems, table)
     return Plan(province, results, problems, matcher.warnings, table.header.unknown, table)
 
 
@@ -99,6 +103,23 @@ def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:
     problem only (RowChecker.visible_text): PostgreSQL refuses NUL in text and in the JSON report,
     so whatever the commit would refuse, the dry run refuses, with its row and column."""
     return checker.check(number, {name: table.cell(cells, name) for name in table.header.fields})
+
+
+def name_rows(problems: list[dict], table) -> None:
+    """Each row's problem carries the person's name as the row writes it (first and last, in
+    whatever script, even a name refused): "row 412" alone means little to the reader."""
+    names = {}
+    for number, cells in table.rows:
+        parts = (as_text(table.cell(cells, name)) for name in NAME_FIELDS_IN_ORDER)
+        names[number] = without_controls(" ".join(part for part in parts if part))[:MAX_SHOWN_NAME]
+    for item in problems:
+        if item["row"] is not None:
+            item["name"] = names.get(item["row"], "")
+
+
+def name_column(titles: dict) -> str:
+    """The column a problem about the whole name points at: the first-name column the file has."""
+    return "first_name" if "first_name" in titles else "first_name_ar"
 
 
 def person_keys(values: dict) -> set[str]:
@@ -123,13 +144,13 @@ def flag_repeats_in_file(results, titles) -> list[dict]:
         numbers = sorted({r.number for r in repeated})
         if len(numbers) < 2:
             continue
-        code, column = ("cin_twice", "cin") if identity[0] == "cin" else ("person_twice", "first_name")
+        code, column = ("cin_twice", "cin") if identity[0] == "cin" else ("person_twice", name_column(titles))
         for result in repeated:
             if (result.number, code) not in flagged:
                 flagged.add((result.number, code))
                 result.action = INVALID
                 rows = ", ".join(map(str, numbers))
-                problems.append(problem(code, row=result.number, column=titles.get(column, column), rows=rows))
+                problems.append(cell_problem(code, row=result.number, field=column, titles=titles, rows=rows))
     return problems
 
 
@@ -155,7 +176,7 @@ class RegistryMatcher:
             existing = by_cin.get(result.values.get("cin")) or same_person.get(result.number)
             if result.number in same_person and existing is None:
                 result.action = INVALID
-                problems.append(self.row_problem(result, "first_name", "ambiguous_match"))
+                problems.append(self.row_problem(result, name_column(self.titles), "ambiguous_match"))
             elif existing and existing.province_id != self.province.pk:
                 result.action = INVALID
                 code = self.province_codes[existing.province_id]
@@ -169,7 +190,7 @@ class RegistryMatcher:
         return problems
 
     def row_problem(self, result, field, code, **params):
-        return problem(code, row=result.number, column=self.titles.get(field, field), **params)
+        return cell_problem(code, row=result.number, field=field, titles=self.titles, **params)
 
     def candidates(self, dates) -> dict:
         """Registered people born on these dates, anywhere in the country: date → [dict of CANDIDATE_FIELDS]."""
@@ -214,14 +235,16 @@ class RegistryMatcher:
                 result.probable_duplicate = True
                 code = self.province_codes[person["province_id"]]
                 self.warnings.append(
-                    self.row_problem(result, "first_name", "probable_duplicate", province=code, name=name)
+                    self.row_problem(result, name_column(self.titles), "probable_duplicate", province=code, name=name)
                 )
                 break
         for key in sorted(keys):
             first = self.seen.setdefault((born, key), result.number)
             if first != result.number:
                 result.probable_duplicate = True
-                warning = self.row_problem(result, "first_name", "probable_duplicate_in_file", other=first, name=name)
+                warning = self.row_problem(
+                    result, name_column(self.titles), "probable_duplicate_in_file", other=first, name=name
+                )
                 self.warnings.append(warning)
                 break
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from beneficiaries.identity import EASTERN_DIGITS, normalise_cin, normalise_phone, validate_cin
 from beneficiaries.importing.columns import NAME_PAIRS
-from beneficiaries.importing.messages import problem
+from beneficiaries.importing.messages import cell_problem
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, years_before
 from reintegration.lib.names import fold
 from reintegration.lib.text import check_characters, clean_text, normalise
@@ -122,7 +122,7 @@ class RowChecker:
     def report(self, field: str, code: str, **params):
         if field in self.refused:
             return
-        self.problems.append(problem(code, row=self.number, column=self.titles.get(field, field), **params))
+        self.problems.append(cell_problem(code, row=self.number, field=field, titles=self.titles, **params))
 
     def check_identity(self, cells, values):
         cin = normalise_cin(as_text(cells.get("cin")))
@@ -201,7 +201,7 @@ class RowChecker:
         if text and fold(text) in self.referrals:
             values["referral_source"] = self.referrals[fold(text)]
         elif text:
-            self.report("referral_source", "bad_referral", value=text[:40], choices=", ".join(ReferralSource.values))
+            self.report("referral_source", "bad_referral", value=text[:40])
 
 
 def as_text(value) -> str:

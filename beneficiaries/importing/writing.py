@@ -68,7 +68,8 @@ def apply_changes(result, now) -> tuple[Beneficiary, tuple]:
 
 
 def error_file(table, problems: list[dict]) -> bytes:
-    """The invalid rows as they were uploaded, plus an `error` column in the reader's language.
+    """The invalid rows as they were uploaded, plus the row's number in that file and an `error` column
+    in the reader's language (the number, because this file numbers its rows anew).
 
     Fix the rows and import this file again. Every cell is spreadsheet-safe, the titles and
     messages too: a header such as `=HYPERLINK(...)` comes back quoted.
@@ -77,8 +78,8 @@ def error_file(table, problems: list[dict]) -> bytes:
     for item in render_all(problems):
         messages[item["row"]].append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
     rows = [
-        [*cells, *[""] * (len(table.titles) - len(cells)), " ; ".join(messages[number])]
+        [*cells, *[""] * (len(table.titles) - len(cells)), number, " ; ".join(messages[number])]
         for number, cells in table.rows
         if number in messages
     ]
-    return csv_bytes([*table.titles, _("error")], rows)
+    return csv_bytes([*table.titles, _("row in the uploaded file"), _("error")], rows)

@@ -136,8 +136,9 @@ def test_the_preview_in_french_shows_the_counts_and_each_problem_with_its_row(
     assert '<html lang="fr"' in page
     assert re.search(r'id="count-new">\s*3<', page)
     assert re.search(r'id="count-invalid">\s*1<', page)
-    # Row 4 of the spreadsheet (the header is row 1), the column as titled, the message in French.
-    assert re.search(r"<tr><td>4</td><td>sex</td><td>Ce champ est obligatoire.</td></tr>", page)
+    # Row 4 of the spreadsheet (the header is row 1), the person's name, the column as titled, the message in French.
+    name = f"Karim {person(3)['last_name']}"
+    assert re.search(rf"<tr><td>4</td><td>{name}</td><td>sex</td><td>Ce champ est obligatoire.</td></tr>", page)
 
 
 def test_the_preview_lists_unknown_columns_and_probable_duplicates(
