@@ -70,6 +70,7 @@ class Plan:
             **first_ones("unknown_columns", self.unknown_columns, STORED_COLUMNS),
             "invalid_rows": [r.number for r in self.results if r.action == INVALID],
             "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
+            **({"header_row": self.table.header_row} if self.table.header_row > 1 else {}),
         }
 
 

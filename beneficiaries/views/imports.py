@@ -138,6 +138,7 @@ def import_detail(request, pk):
             "warnings": render_all(warnings[:SHOWN_PROBLEMS]),
             "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),
             "unknown_columns": unknown_columns,
+            "header_row": report.get("header_row"),
             "more_unknown_columns": report.get("more_unknown_columns", 0),
             "notice": render_message(report["notice"]) if report.get("notice") else "",
             "failures": render_failure(report["failure"]) if report.get("failure") else [],

@@ -1,8 +1,10 @@
 """What the import makes of a file: accepted shapes, refused files, and the row-by-row checks."""
 
+import io
 import re
 from datetime import date
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -482,3 +484,56 @@ def test_a_bad_referral_source_lists_the_choices_by_their_label_not_their_code()
         "“the police” is not a referral source. Use one of: Mohammed VI Foundation centre, "
         "Prison administration (DGAPR), Association, Came on their own, Other."
     )
+
+
+# A title above the column names
+
+
+def titled_xlsx(rows: list[dict], titles: list[list]) -> bytes:
+    """A workbook whose first rows are `titles` (a heading, a blank line...), then the header and `rows`."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in titles:
+        sheet.append(line)
+    header = list(rows[0])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row[name] for name in header])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_title_row_above_the_headers_is_skipped_and_rows_keep_the_sheets_numbers():
+    data = titled_xlsx([person(1), person(2, sex="?")], [["Liste des bénéficiaires — Khémisset 2025"]])
+    table = read_upload(data, "liste.xlsx")
+    assert table.header_row == 2
+    assert [number for number, _ in table.rows] == [3, 4]
+    plan = build_plan(table, province(KHEMISSET))
+    assert plan.counts["new"] == 1
+    assert problems_of(plan) == [(4, "sex", "bad_sex")]  # row 4, as the spreadsheet shows it
+    assert plan.report()["header_row"] == 2
+
+
+def test_a_title_a_subtitle_and_a_blank_row_above_the_headers_are_skipped_in_a_csv():
+    data = csv_bytes(people(2))
+    data = "Liste des bénéficiaires\nKhémisset, 2025;;;\n\n".encode() + data
+    table = read_upload(data, "liste.csv")
+    assert (table.header_row, [number for number, _ in table.rows]) == (4, [5, 6])
+
+
+def test_without_any_row_naming_columns_the_first_row_is_the_header_and_the_columns_are_missing():
+    data = csv_bytes([{"nom complet": "Karim", "naissance": "01/01/1990"}])
+    assert refusal(data)[0].startswith("Required columns are missing: Sex, Date of birth.")
+
+
+def test_the_preview_says_on_which_row_the_column_names_were_found(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    data = titled_xlsx(people(2), [["Liste des bénéficiaires — Khémisset 2025"]])
+    job = start_import(client, django_capture_on_commit_callbacks, data, "liste.xlsx")
+    page = client.get(job.get_absolute_url()).text
+    assert "The column names were found on row 2: the rows above it (a title) were skipped." in page
+    assert re.search(r'id="count-new">\s*2<', page)
