@@ -1,5 +1,7 @@
 """A spreadsheet import's job: its state machine, raced safely by the web page and the task worker."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from territory.models import Province
 from territory.scoping import province_q
+
+WORKER_GRACE = timedelta(seconds=60)
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -77,6 +81,19 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+    def waits_for_a_worker(self, now=None) -> bool:
+        """Queued (or confirmed) for more than WORKER_GRACE and not started: no worker may be running.
+
+        The check starts within a second when `manage.py db_worker` runs; a commit's worker sets
+        processed_rows after its first chunk of rows.
+        """
+        now = now or timezone.now()
+        if self.status == self.Status.QUEUED:
+            return now - self.created_at > WORKER_GRACE
+        if self.status == self.Status.IMPORTING and not self.processed_rows and self.confirmed_at:
+            return now - self.confirmed_at > WORKER_GRACE
+        return False
 
     @property
     def counts(self) -> dict:

@@ -120,6 +120,23 @@ def start_import(upload, *, province, by) -> ImportJob:
     return job
 
 
+WORKER_NOTICES = {
+    ImportJob.Status.QUEUED: _(
+        "The check has not started: the background task worker may not be running — ask your "
+        "administrator (manage.py db_worker)."
+    ),
+    ImportJob.Status.IMPORTING: _(
+        "The import has not started: the background task worker may not be running — ask your "
+        "administrator (manage.py db_worker)."
+    ),
+}
+
+
+def worker_notice(job) -> str:
+    """Said on the page (and in its status, which the page polls) when no worker took the job up."""
+    return str(WORKER_NOTICES[job.status]) if job.waits_for_a_worker() else ""
+
+
 def import_detail(request, pk):
     job = _get_job_for_handling(request, pk)
     report = job.report
@@ -139,6 +156,7 @@ def import_detail(request, pk):
             "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),
             "unknown_columns": unknown_columns,
             "header_row": report.get("header_row"),
+            "worker_notice": worker_notice(job),
             "more_unknown_columns": report.get("more_unknown_columns", 0),
             "notice": render_message(report["notice"]) if report.get("notice") else "",
             "failures": render_failure(report["failure"]) if report.get("failure") else [],
@@ -161,6 +179,7 @@ def import_status(request, pk):
             "processed": job.processed_rows,
             "total": job.total_rows,
             "running": job.is_running,
+            "worker_notice": worker_notice(job),
         }
     )
 

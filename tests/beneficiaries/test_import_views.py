@@ -2,11 +2,12 @@
 
 import importlib
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from beneficiaries.models import ImportJob
 from beneficiaries.views.imports import ImportUploadForm
@@ -179,7 +180,38 @@ def test_a_running_import_shows_a_progress_bar_that_follows_the_job(client_for, 
         "processed": 0,
         "total": 0,
         "running": True,
+        "worker_notice": "",
     }
+
+
+NO_WORKER = (
+    "The check has not started: the background task worker may not be running — ask your administrator "
+    "(manage.py db_worker)."
+)
+
+
+def test_a_check_still_queued_a_minute_after_the_upload_says_the_worker_may_not_be_running(client_for, khemisset_staff):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    client.post(url("import_upload"), {"file": upload(csv_bytes(people(3)))})  # no worker: it stays queued
+    job = ImportJob.objects.get()
+    assert client.get(url("import_status", job)).json()["worker_notice"] == ""
+    assert re.search(r'data-role="worker-notice" role="alert" hidden></p>', client.get(job.get_absolute_url()).text)
+
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+    assert client.get(url("import_status", job)).json()["worker_notice"] == NO_WORKER
+    page = client.get(job.get_absolute_url()).text
+    assert f'data-role="worker-notice" role="alert">{NO_WORKER}</p>' in page
+
+
+def test_a_confirmed_import_not_started_after_a_minute_says_so_too(client_for, khemisset_staff, khemisset_job):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    client.post(url("import_confirm", khemisset_job), {"skip_invalid": "1"})  # no worker runs the commit
+    assert client.get(url("import_status", khemisset_job)).json()["worker_notice"] == ""
+    ImportJob.objects.filter(pk=khemisset_job.pk).update(confirmed_at=timezone.now() - timedelta(seconds=61))
+    notice = client.get(url("import_status", khemisset_job)).json()["worker_notice"]
+    assert notice.startswith("The import has not started: the background task worker may not be running")
 
 
 def test_the_status_says_when_the_job_has_stopped_running(client_for, khemisset_staff, khemisset_job):
