@@ -36,6 +36,7 @@ from reintegration.lib.spreadsheets import CONTENT_TYPES
 from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
+FIRST_PROBLEMS = 3  # quoted at the top when no row can be imported
 
 
 class ImportUploadForm(forms.Form):
@@ -144,13 +145,17 @@ def import_detail(request, pk):
     warnings = report.get("warnings", [])
     unknown_columns = report.get("unknown_columns", [])
     waiting = job.status == ImportJob.Status.VALIDATED
+    rendered_problems = render_all(problems[:SHOWN_PROBLEMS])
     return render(
         request,
         "beneficiaries/import_detail.html",
         {
             "job": job,
             "counts": job.counts,
-            "problems": render_all(problems[:SHOWN_PROBLEMS]),
+            "problems": rendered_problems,
+            # Not a preview with nothing to confirm: the page says plainly that no row can go in.
+            "nothing_importable": waiting and not job.valid_rows and job.invalid_rows,
+            "first_problems": rendered_problems[:FIRST_PROBLEMS],
             "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0) + report.get("more_problems", 0),
             "warnings": render_all(warnings[:SHOWN_PROBLEMS]),
             "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),

@@ -254,3 +254,33 @@ def test_names_stored_before_the_cleaning_are_cleaned_by_the_migration(khemisset
     migration.clean_names(apps, None)
     job.refresh_from_db()
     assert job.original_name == "av.csv"
+
+
+def test_a_file_where_no_row_can_be_imported_says_so_plainly_with_the_first_problems_and_the_error_file(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    rows = [person(n, sex="?") for n in (1, 2, 3, 4)]
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
+    page = client.get(job.get_absolute_url()).text
+    assert "No row of this file can be imported: each of its 4 rows has a problem." in page
+    first = f"Row 2 (Karim {person(1)['last_name']}) · sex: Write M for a man"
+    assert first in page
+    assert "Row 5 (" not in page.split('id="problems"')[0]  # three quoted at the top, the rest in the table
+    assert url("import_errors", job) in page
+    assert 'id="count-new"' not in page  # no preview of zeros
+    assert url("import_confirm", job) not in page
+    assert ">Discard this file<" in page
+    assert ">Nothing to import<" in page
+
+
+def test_a_file_with_one_valid_row_is_a_preview_not_a_refusal(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes([person(1), person(2, sex="?")]))
+    page = client.get(job.get_absolute_url()).text
+    assert "No row of this file can be imported" not in page
+    assert "Import only the valid row" in page
