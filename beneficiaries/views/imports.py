@@ -27,12 +27,12 @@ from beneficiaries.importing import (
     render_all,
     render_message,
 )
-from beneficiaries.importing.messages import MAX_COLUMNS, render_failure
+from beneficiaries.importing.messages import MAX_COLUMNS, column_label, render_failure
 from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
 from beneficiaries.models import AccessLog, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
-from reintegration.lib.spreadsheets import CONTENT_TYPES
+from reintegration.lib.spreadsheets import CONTENT_TYPES, download, xlsx_bytes
 from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
@@ -107,6 +107,25 @@ def import_upload(request):
             "jobs": visible_jobs(request).select_related("province", "created_by").defer("report")[:10],
         },
     )
+
+
+# How the blank template formats its columns, so that what staff type is read as meant.
+TEMPLATE_FORMATS = {"cin": "@", "phone": "@", "date_of_birth": "DD/MM/YYYY", "release_date": "DD/MM/YYYY"}
+
+
+@role_required(can_edit_registry)
+def import_template(request):
+    """A blank workbook to fill in: the column names in the reader's language, which the import reads.
+
+    Only the header row: a note or an example row would be imported as a person, and a second
+    sheet (instructions) would make the import refuse the workbook.
+    """
+    header = [column_label(column.field) for column in COLUMNS]
+    formats = {
+        i: TEMPLATE_FORMATS[column.field] for i, column in enumerate(COLUMNS) if column.field in TEMPLATE_FORMATS
+    }
+    content = xlsx_bytes(header, [], title=str(_("Beneficiaries")), column_formats=formats)
+    return download(content, f"{_('beneficiaries-import-template')}.xlsx", ascii_filename="import-template.xlsx")
 
 
 def start_import(upload, *, province, by) -> ImportJob:
