@@ -23,7 +23,11 @@ STORED_COLUMNS = 20  # unknown columns listed in a report
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
 NAME_FIELDS_IN_ORDER = ["first_name", "last_name", "first_name_ar", "last_name_ar"]
 MAX_SHOWN_NAME = 120
-CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
+CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar", "updated_at"]
+# What the user may decide about a probable duplicate: register it anyway (the duplicate then
+# counts as dismissed), leave the row out, or update the registered person with the row's values.
+IMPORT_AS_NEW, SKIP, MERGE = "new", "skip", "merge"
+DECISIONS = (IMPORT_AS_NEW, SKIP, MERGE)
 # Cells read as codes, dates or numbers. The text fields follow the text rule of the row checker.
 
 
@@ -35,6 +39,25 @@ class RowResult:
     existing: Beneficiary | None = None
     changed: list[str] = field(default_factory=list)
     probable_duplicate: bool = False
+    duplicate_of: dict | None = None  # the registered person it resembles (CANDIDATE_FIELDS), if any
+
+    def duplicate(self, province_codes: dict, province) -> dict:
+        """What the preview shows of this probable duplicate and the commit checks again (JSON).
+
+        `version` is the person's last change: a person changed since the preview sends the import
+        back to it. Merging needs the person in the import's province, and no other CIN than the row's.
+        """
+        person = self.duplicate_of
+        if person is None:  # resembles another row of the file: import it or skip it
+            return {"row": self.number, "person": None, "province": "", "version": "", "mergeable": False}
+        other_cin = bool(person["cin"] and self.values.get("cin") and person["cin"] != self.values["cin"])
+        return {
+            "row": self.number,
+            "person": person["pk"],
+            "province": province_codes[person["province_id"]],
+            "version": person["updated_at"].isoformat(),
+            "mergeable": person["province_id"] == province.pk and not other_cin,
+        }
 
 
 @dataclass
@@ -45,9 +68,14 @@ class Plan:
     warnings: list[dict]
     unknown_columns: list[dict]
     table: Table  # what was checked: the file of invalid rows copies its rows
+    province_codes: dict = field(default_factory=dict)
 
     def rows(self, *actions) -> list[RowResult]:
         return [result for result in self.results if result.action in actions]
+
+    def duplicates(self) -> list[RowResult]:
+        """The probable duplicates the preview lists with a choice: the first STORED_PROBLEMS of them."""
+        return [r for r in self.results if r.probable_duplicate and r.action != INVALID][:STORED_PROBLEMS]
 
     @property
     def counts(self) -> dict:
@@ -70,6 +98,8 @@ class Plan:
             **first_ones("unknown_columns", self.unknown_columns, STORED_COLUMNS),
             "invalid_rows": [r.number for r in self.results if r.action == INVALID],
             "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
+            # The ones the user decides about, row by row (the others are imported as new people).
+            "duplicates": [result.duplicate(self.province_codes, self.province) for result in self.duplicates()],
             **({"header_row": self.table.header_row} if self.table.header_row > 1 else {}),
         }
 
@@ -96,7 +126,7 @@ def build_plan(table, province, *, progress=None) -> Plan:
             progress(start + len(chunk))
     problems.sort(key=lambda p: p["row"])
     name_rows(problems, table)
-    return Plan(province, results, problems, matcher.warnings, table.header.unknown, table)
+    return Plan(province, results, problems, matcher.warnings, table.header.unknown, table, matcher.province_codes)
 
 
 def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:
@@ -233,7 +263,7 @@ class RegistryMatcher:
         keys, born, name = person_keys(result.values), result.values["date_of_birth"], file_name(result.values)
         for person in candidates.get(born, []):
             if person["person_key"] in keys or person["person_key_ar"] in keys:
-                result.probable_duplicate = True
+                result.probable_duplicate, result.duplicate_of = True, person
                 code = self.province_codes[person["province_id"]]
                 self.warnings.append(
                     self.row_problem(result, name_column(self.titles), "probable_duplicate", province=code, name=name)

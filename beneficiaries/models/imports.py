@@ -133,8 +133,9 @@ class ImportJob(models.Model):
             confirmed_at=None,
         )
 
-    def confirm(self, *, by, skip_invalid: bool) -> None:
-        """The user's go-ahead after the preview; it also confirms the probable duplicates shown."""
+    def confirm(self, *, by, skip_invalid: bool, decisions: dict | None = None) -> None:
+        """The user's go-ahead after the preview, with what to do with each probable duplicate
+        (`decisions`, {"<row>": "new" | "skip" | "merge"}, validated by the form); "new" confirms it."""
         if self.status != self.Status.VALIDATED:
             raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
         if self.invalid_rows and not skip_invalid:
@@ -148,6 +149,7 @@ class ImportJob(models.Model):
             [self.Status.VALIDATED],
             self.Status.IMPORTING,
             skip_invalid=skip_invalid,
+            report={**self.report, "decisions": decisions or {}},
             confirmed_by=by,
             confirmed_at=timezone.now(),
             processed_rows=0,

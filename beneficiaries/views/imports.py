@@ -3,6 +3,7 @@
 The heavy work runs in tasks (beneficiaries.tasks); these views only start it and show the job.
 """
 
+from collections import defaultdict
 from pathlib import PurePath
 
 from django import forms
@@ -27,9 +28,10 @@ from beneficiaries.importing import (
     render_all,
     render_message,
 )
-from beneficiaries.importing.messages import MAX_COLUMNS, column_label, render_failure
+from beneficiaries.importing.checking import IMPORT_AS_NEW, MERGE, SKIP
+from beneficiaries.importing.messages import MAX_COLUMNS, column_label, province_names, render_failure
 from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
-from beneficiaries.models import AccessLog, ImportJob
+from beneficiaries.models import AccessLog, Beneficiary, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
 from reintegration.lib.spreadsheets import CONTENT_TYPES, download, xlsx_bytes
@@ -73,6 +75,62 @@ class ImportUploadForm(forms.Form):
         if "province" in data:
             self.province = data["province"]
         return data
+
+
+DECISION_LABELS = {
+    IMPORT_AS_NEW: _("Import as a new person"),
+    SKIP: _("Skip this row"),
+    MERGE: _("Merge into the registered person"),
+}
+
+
+class DuplicateDecisionsForm(forms.Form):
+    """One required choice per probable duplicate the preview lists: nothing is decided by default,
+    so no duplicate is registered by a click meant for the rest of the file.
+
+    Only those rows have a field (a decision posted for another row is not read), and merging is
+    offered only into a person of the import's province whom the user may see.
+    """
+
+    def __init__(self, *args, duplicates: list[dict], people: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = {str(duplicate["row"]): duplicate for duplicate in duplicates}
+        for row, duplicate in self.duplicates.items():
+            choices = [IMPORT_AS_NEW, SKIP] + ([MERGE] if may_merge(duplicate, people) else [])
+            self.fields[f"decision-{row}"] = forms.ChoiceField(
+                choices=[(choice, DECISION_LABELS[choice]) for choice in choices],
+                error_messages={
+                    "required": _("Choose what to do with the probable duplicate on row %(row)s.") % {"row": row},
+                    "invalid_choice": (
+                        _("Row %(row)s: import it as a new person, skip it or merge it.")
+                        if MERGE in choices
+                        else _("Row %(row)s cannot be merged: import it as a new person or skip it.")
+                    )
+                    % {"row": row},
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        merged = [self.duplicates[row]["person"] for row in self.decisions(data) if data[f"decision-{row}"] == MERGE]
+        if len(merged) != len(set(merged)):
+            raise ValidationError(_("Two rows cannot both be merged into the same person: skip one of them."))
+        return data
+
+    def decisions(self, data=None) -> dict[str, str]:
+        data = self.cleaned_data if data is None else data
+        return {row: data[f"decision-{row}"] for row in self.duplicates if f"decision-{row}" in data}
+
+
+def may_merge(duplicate: dict, people: dict) -> bool:
+    """`people`: the registered people of the duplicates whom the user may see, by pk."""
+    return duplicate["mergeable"] and duplicate["person"] in people
+
+
+def duplicate_people(request, job) -> dict:
+    """The registered people the preview's duplicates resemble, those the user may see, by pk."""
+    pks = [d["person"] for d in job.report.get("duplicates", []) if d["person"]]
+    return Beneficiary.objects.visible_to(request.user).in_bulk(pks) if pks else {}
 
 
 def visible_jobs(request):
@@ -165,6 +223,7 @@ def import_detail(request, pk):
     unknown_columns = report.get("unknown_columns", [])
     waiting = job.status == ImportJob.Status.VALIDATED
     rendered_problems = render_all(problems[:SHOWN_PROBLEMS])
+    rendered_warnings = render_all(warnings[:SHOWN_PROBLEMS])
     return render(
         request,
         "beneficiaries/import_detail.html",
@@ -176,7 +235,8 @@ def import_detail(request, pk):
             "nothing_importable": waiting and not job.valid_rows and job.invalid_rows,
             "first_problems": rendered_problems[:FIRST_PROBLEMS],
             "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0) + report.get("more_problems", 0),
-            "warnings": render_all(warnings[:SHOWN_PROBLEMS]),
+            "warnings": rendered_warnings,
+            "duplicates": duplicate_rows(request, job, rendered_warnings),
             "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),
             "unknown_columns": unknown_columns,
             "header_row": report.get("header_row"),
@@ -190,6 +250,30 @@ def import_detail(request, pk):
             "can_download_errors": bool(job.errors_file),
         },
     )
+
+
+def duplicate_rows(request, job, warnings: list[dict]) -> list[dict]:
+    """Each probable duplicate as the preview shows it: the row, why, the registered person (a link
+    when the user may see them, else their province only) and the choices, or the decision taken."""
+    reasons = defaultdict(list)
+    for warning in warnings:
+        reasons[warning["row"]].append(warning)
+    people = duplicate_people(request, job)
+    provinces = province_names()
+    decisions = job.report.get("decisions", {})
+    choices = DuplicateDecisionsForm(duplicates=job.report.get("duplicates", []), people=people).fields
+    return [
+        {
+            "row": duplicate["row"],
+            "name": next((w["params"].get("name", "") for w in reasons[duplicate["row"]]), ""),
+            "reasons": [w["message"] for w in reasons[duplicate["row"]]],
+            "person": people.get(duplicate["person"]),
+            "province": provinces.get(duplicate["province"], ""),
+            "choices": choices[f"decision-{duplicate['row']}"].choices,
+            "decision": DECISION_LABELS.get(decisions.get(str(duplicate["row"])), ""),
+        }
+        for duplicate in job.report.get("duplicates", [])
+    ]
 
 
 @never_cache
@@ -211,9 +295,15 @@ def import_status(request, pk):
 @require_POST
 def import_confirm(request, pk):
     job = _get_job_for_handling(request, pk)
+    duplicates = job.report.get("duplicates", []) if job.status == ImportJob.Status.VALIDATED else []
+    form = DuplicateDecisionsForm(request.POST, duplicates=duplicates, people=duplicate_people(request, job))
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(job)
     try:
         with transaction.atomic():
-            job.confirm(by=request.user, skip_invalid=request.POST.get("skip_invalid") == "1")
+            skip_invalid = request.POST.get("skip_invalid") == "1"
+            job.confirm(by=request.user, skip_invalid=skip_invalid, decisions=form.decisions())
             language = get_language()
             transaction.on_commit(lambda: commit_import.enqueue(job.pk, language))
     except ValidationError as error:

@@ -33,10 +33,11 @@ def staff_client(client_for, khemisset_staff):
 def importing(staff_client, django_capture_on_commit_callbacks):
     """importing(data) → the checked job; importing(data, confirm=True) → the job after the commit."""
 
-    def run(data, name="people.csv", *, confirm=False, skip_invalid=False):
+    def run(data, name="people.csv", *, confirm=False, skip_invalid=False, decisions=None):
         job = start_import(staff_client, django_capture_on_commit_callbacks, data, name)
         if confirm:
-            job = confirm_import(staff_client, django_capture_on_commit_callbacks, job, skip_invalid=skip_invalid)
+            capture = django_capture_on_commit_callbacks
+            job = confirm_import(staff_client, capture, job, skip_invalid=skip_invalid, decisions=decisions)
         return job
 
     return run
@@ -210,7 +211,7 @@ def test_confirming_the_import_confirms_the_probable_duplicates_it_listed(import
     rows = [person(1, last_name="Bennani"), person(2)]
     job = importing(csv_bytes(rows))
     assert job.report["duplicate_rows"] == [2]
-    importing(csv_bytes(rows), confirm=True)
+    importing(csv_bytes(rows), confirm=True, decisions={2: "new"})
     confirmed = Beneficiary.objects.get(cin="KA100001")
     assert (confirmed.duplicate_confirmed_by, confirmed.duplicate_confirmed_at is not None) == (khemisset_staff, True)
     assert Beneficiary.objects.get(cin="KA100002").duplicate_confirmed_by is None
