@@ -192,3 +192,12 @@ def test_a_row_with_another_cin_than_the_registered_person_cannot_be_merged(
     response = staff_client.get(reverse("beneficiaries:import_detail", args=[job.pk])).text
     cells = re.search(r'<tr id="duplicate-2">(.*?)</tr>', response, re.S).group(1)
     assert re.findall(r'value="(\w+)" required', cells) == ["new", "skip"]
+
+
+def test_skipping_only_says_how_many_were_skipped_and_none_merged(
+    staff_client, django_capture_on_commit_callbacks, checked
+):
+    job = confirm(staff_client, django_capture_on_commit_callbacks, checked, {2: "skip", 3: "skip"})
+    page = staff_client.get(job.get_absolute_url()).text
+    assert re.search(r'id="decisions-summary">2 skipped, 0 merged.</p>', page)
+    assert 'id="count-merged"' not in page
