@@ -84,6 +84,13 @@ DECISION_LABELS = {
 }
 
 
+DECIDED_LABELS = {  # on the result, what was done
+    IMPORT_AS_NEW: _("Imported as a new person"),
+    SKIP: _("Skipped"),
+    MERGE: _("Merged into the registered person"),
+}
+
+
 class DuplicateDecisionsForm(forms.Form):
     """One required choice per probable duplicate the preview lists: nothing is decided by default,
     so no duplicate is registered by a click meant for the rest of the file.
@@ -270,7 +277,7 @@ def duplicate_rows(request, job, warnings: list[dict]) -> list[dict]:
             "person": people.get(duplicate["person"]),
             "province": provinces.get(duplicate["province"], ""),
             "choices": choices[f"decision-{duplicate['row']}"].choices,
-            "decision": DECISION_LABELS.get(decisions.get(str(duplicate["row"])), ""),
+            "decision": DECIDED_LABELS.get(decisions.get(str(duplicate["row"])), ""),
         }
         for duplicate in job.report.get("duplicates", [])
     ]

@@ -55,7 +55,7 @@ def test_each_probable_duplicate_offers_three_choices_and_a_link_to_the_person_i
 ):
     page = staff_client.get(checked.get_absolute_url()).text
     for row, existing in zip((2, 3), registered, strict=True):
-        cells = re.search(rf'<tr id="duplicate-{row}">(.*?)</tr>', page, re.S).group(1)
+        cells = re.search(rf'<li class="list-group-item" id="duplicate-{row}">(.*?)</li>', page, re.S).group(1)
         assert f'<a href="{existing.get_absolute_url()}" target="_blank" rel="noopener">{existing}</a>' in cells
         assert re.findall(r'value="(\w+)" required', cells) == ["new", "skip", "merge"]
         assert "Merge into the registered person" in cells
@@ -79,7 +79,7 @@ def test_one_duplicate_skipped_and_one_merged_give_what_the_result_page_says(
     assert re.search(r'id="count-skipped">\s*1<', page)
     assert re.search(r'id="count-merged">\s*1<', page)
     assert re.search(r'id="decisions-summary">1 skipped, 1 merged.</p>', page)
-    assert re.search(r'<tr id="duplicate-2">.*?Skip this row\s*</td>', page, re.S)
+    assert re.search(r'id="duplicate-2">.*?<span class="badge text-bg-secondary">Skipped</span>', page, re.S)
 
     record = staff_client.get(tazi.get_absolute_url())
     timeline = [str(label) for _, label, _ in record.context["timeline"]]
@@ -140,7 +140,7 @@ def test_a_duplicate_outside_the_users_scope_shows_its_province_only_and_cannot_
                                 province=province(RABAT))  # fmt: skip
     job = start_import(staff_client, django_capture_on_commit_callbacks, csv_bytes([person(1, last_name="Hidden")]))
     page = staff_client.get(job.get_absolute_url()).text
-    cells = re.search(r'<tr id="duplicate-2">(.*?)</tr>', page, re.S).group(1)
+    cells = re.search(r'<li class="list-group-item" id="duplicate-2">(.*?)</li>', page, re.S).group(1)
     assert "Registered in Rabat" in cells
     assert hidden.get_absolute_url() not in page
     assert re.findall(r'value="(\w+)" required', cells) == ["new", "skip"]
@@ -163,7 +163,9 @@ def test_a_national_admin_sees_the_link_but_may_not_merge_into_another_province(
     client.cookies["idmaj_language"] = "en"
     data = csv_bytes([person(1, last_name="Alami")])
     job = start_import(client, django_capture_on_commit_callbacks, data, province=province(KHEMISSET).pk)
-    cells = re.search(r'<tr id="duplicate-2">(.*?)</tr>', client.get(job.get_absolute_url()).text, re.S).group(1)
+    cells = re.search(
+        r'<li class="list-group-item" id="duplicate-2">(.*?)</li>', client.get(job.get_absolute_url()).text, re.S
+    ).group(1)
     assert other.get_absolute_url() in cells
     assert re.findall(r'value="(\w+)" required', cells) == ["new", "skip"]
 
@@ -190,7 +192,7 @@ def test_a_row_with_another_cin_than_the_registered_person_cannot_be_merged(
     job = start_import(staff_client, django_capture_on_commit_callbacks, csv_bytes([person(1, last_name="Fassi")]))
     assert job.report["duplicates"][0]["mergeable"] is False  # KA100001 in the file, ZZ1 in the registry
     response = staff_client.get(reverse("beneficiaries:import_detail", args=[job.pk])).text
-    cells = re.search(r'<tr id="duplicate-2">(.*?)</tr>', response, re.S).group(1)
+    cells = re.search(r'<li class="list-group-item" id="duplicate-2">(.*?)</li>', response, re.S).group(1)
     assert re.findall(r'value="(\w+)" required', cells) == ["new", "skip"]
 
 
