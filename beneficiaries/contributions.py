@@ -7,6 +7,7 @@ from django.apps import apps
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beneficiaries.importing.writing import MERGED_REASON
 from beneficiaries.models import Beneficiary, Consent
 from beneficiaries.permissions import can_edit_registry, can_read_registry
 from reintegration.lib.contributions import HomeCard, NavEntry
@@ -29,12 +30,16 @@ HOME_CARDS = [HomeCard("beneficiaries/home_cards.html", context=home_card)]
 
 
 def timeline_events(beneficiary):
-    """Registration, status changes and corrections, consents, from the change history."""
+    """Registration, status changes and corrections, merges from an import and consents, from the change history."""
     events = []
     previous_status = None
     for record in beneficiary.history.order_by("history_date", "history_id").select_related("history_user"):
+        merged = MERGED_REASON.search(record.history_change_reason or "")
         if record.history_type == "+":
             events.append((record.history_date, _("Registered"), record.history_user))
+        elif merged:  # a probable duplicate in an imported file, merged into this record
+            label = _("Updated from a spreadsheet import: row %(row)s was merged into this record") % {"row": merged[1]}
+            events.append((record.history_date, label, record.history_user))
         elif record.status != previous_status:
             events.append((record.history_date, status_event(record, previous_status), record.history_user))
         previous_status = record.status

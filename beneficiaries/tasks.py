@@ -13,7 +13,7 @@ from django.tasks import task
 from django.utils import translation
 
 from beneficiaries.importing import FileRefused, build_plan, error_file, read_upload, write_plan
-from beneficiaries.models import ImportJob
+from beneficiaries.models import Beneficiary, ImportJob
 from territory.models import Province
 
 logger = logging.getLogger(__name__)
@@ -107,6 +107,11 @@ def commit_import(job_id: int, language: str = "") -> None:
 
 
 def check_again_and_write(job, language) -> None:
+    decisions = job.report.get("decisions", {})
+    # Lock the people rows will be merged into before checking them again: changed by then, the
+    # import goes back to the preview (their version differs); locked, nobody changes them meanwhile.
+    merged_into = [d["person"] for d in job.report.get("duplicates", []) if decisions.get(str(d["row"])) == "merge"]
+    list(Beneficiary.objects.select_for_update().filter(pk__in=merged_into).values_list("pk", flat=True))
     plan = plan_for(job)
     if plan is None:
         return
@@ -114,12 +119,15 @@ def check_again_and_write(job, language) -> None:
     if differs_from_preview(report, job.report) or (report["counts"]["invalid"] and not job.skip_invalid):
         record_preview(job, plan, language, notice="changed_since_preview")
         return
-    write_plan(plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}")
-    if not job.finish(report):
+    done = write_plan(
+        plan, by=job.confirmed_by, skip_invalid=job.skip_invalid, reason=f"import #{job.pk}", decisions=decisions
+    )
+    if not job.finish({**report, "counts": done, "decisions": decisions}):
         # Failed or cancelled meanwhile (clean_imports): its page says nothing was written, so roll back.
         raise RuntimeError(f"Import {job.pk} stopped while it was writing")
 
 
 def differs_from_preview(report: dict, preview: dict) -> bool:
-    """The user confirmed what the preview showed: other counts, invalid rows or duplicates need a new look."""
-    return any(report[key] != preview.get(key) for key in ("counts", "invalid_rows", "duplicate_rows"))
+    """The user confirmed what the preview showed: other counts, invalid rows or duplicates (or a person
+    they resemble changed since: `duplicates` holds each one's version) need a new look."""
+    return any(report[key] != preview.get(key) for key in ("counts", "invalid_rows", "duplicate_rows", "duplicates"))

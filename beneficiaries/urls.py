@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/consent/<int:consent_pk>/withdraw/", registry.withdraw_consent, name="withdraw_consent"),
     # --- import routes (owned by beneficiaries/views/imports.py) ---
     path("import/", imports.import_upload, name="import_upload"),
+    path("import/template.xlsx", imports.import_template, name="import_template"),
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", imports.import_status, name="import_status"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),

@@ -62,9 +62,12 @@ def main_pages(client, staff) -> dict[str, str]:
         beneficiary=person, purpose=Consent.Purpose.PROGRAMME, given_on=date(2025, 3, 1), recorded_by=staff
     )
     BeneficiaryFactory.create_batch(3, province=staff.province)
+    # Row 4 of the import below resembles him: the preview lists a probable duplicate with its choices.
+    BeneficiaryFactory(province=staff.province, first_name="Karim", last_name="Bennani", date_of_birth=date(1960, 1, 2))
     pages = {"login": client.get(reverse("login")).text}
     client.force_login(staff)
     csv = "cin;prenom;nom;sexe;date_naissance\nXA900001;Khadija;Zemmouri;F;12/04/1991\nXA900002;Hicham;;M;31/02/1990\n"
+    csv += "XA900003;Karim;Bennani;M;02/01/1960\n"
     upload = SimpleUploadedFile("liste.csv", csv.encode(), content_type="text/csv")
     job_url = client.post(reverse("beneficiaries:import_upload"), {"file": upload}).url
     gets = {

@@ -9,18 +9,25 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from beneficiaries.importing.messages import problem
+from beneficiaries.importing.messages import cell_problem
 from beneficiaries.importing.reading import Table
-from beneficiaries.importing.rows import RowChecker
+from beneficiaries.importing.rows import RowChecker, as_text
 from beneficiaries.models import Beneficiary
 from reintegration.lib.names import person_keys as name_keys
+from reintegration.lib.text import without_controls
 from territory.models import Province
 
 CHUNK = 500
 STORED_PROBLEMS = 200  # problems, and warnings, kept in a report (the page shows them all)
 STORED_COLUMNS = 20  # unknown columns listed in a report
 NEW, UPDATED, UNCHANGED, INVALID = "new", "updated", "unchanged", "invalid"
-CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar"]
+NAME_FIELDS_IN_ORDER = ["first_name", "last_name", "first_name_ar", "last_name_ar"]
+MAX_SHOWN_NAME = 120
+CANDIDATE_FIELDS = ["pk", "cin", "province_id", "person_key", "person_key_ar", "updated_at"]
+# What the user may decide about a probable duplicate: register it anyway (the duplicate then
+# counts as dismissed), leave the row out, or update the registered person with the row's values.
+IMPORT_AS_NEW, SKIP, MERGE = "new", "skip", "merge"
+DECISIONS = (IMPORT_AS_NEW, SKIP, MERGE)
 # Cells read as codes, dates or numbers. The text fields follow the text rule of the row checker.
 
 
@@ -32,6 +39,25 @@ class RowResult:
     existing: Beneficiary | None = None
     changed: list[str] = field(default_factory=list)
     probable_duplicate: bool = False
+    duplicate_of: dict | None = None  # the registered person it resembles (CANDIDATE_FIELDS), if any
+
+    def duplicate(self, province_codes: dict, province) -> dict:
+        """What the preview shows of this probable duplicate and the commit checks again (JSON).
+
+        `version` is the person's last change: a person changed since the preview sends the import
+        back to it. Merging needs the person in the import's province, and no other CIN than the row's.
+        """
+        person = self.duplicate_of
+        if person is None:  # resembles another row of the file: import it or skip it
+            return {"row": self.number, "person": None, "province": "", "version": "", "mergeable": False}
+        other_cin = bool(person["cin"] and self.values.get("cin") and person["cin"] != self.values["cin"])
+        return {
+            "row": self.number,
+            "person": person["pk"],
+            "province": province_codes[person["province_id"]],
+            "version": person["updated_at"].isoformat(),
+            "mergeable": person["province_id"] == province.pk and not other_cin,
+        }
 
 
 @dataclass
@@ -42,9 +68,14 @@ class Plan:
     warnings: list[dict]
     unknown_columns: list[dict]
     table: Table  # what was checked: the file of invalid rows copies its rows
+    province_codes: dict = field(default_factory=dict)
 
     def rows(self, *actions) -> list[RowResult]:
         return [result for result in self.results if result.action in actions]
+
+    def duplicates(self) -> list[RowResult]:
+        """The probable duplicates the preview lists with a choice: the first STORED_PROBLEMS of them."""
+        return [r for r in self.results if r.probable_duplicate and r.action != INVALID][:STORED_PROBLEMS]
 
     @property
     def counts(self) -> dict:
@@ -67,6 +98,9 @@ class Plan:
             **first_ones("unknown_columns", self.unknown_columns, STORED_COLUMNS),
             "invalid_rows": [r.number for r in self.results if r.action == INVALID],
             "duplicate_rows": [r.number for r in self.results if r.probable_duplicate and r.action != INVALID],
+            # The ones the user decides about, row by row (the others are imported as new people).
+            "duplicates": [result.duplicate(self.province_codes, self.province) for result in self.duplicates()],
+            **({"header_row": self.table.header_row} if self.table.header_row > 1 else {}),
         }
 
 
@@ -91,7 +125,8 @@ def build_plan(table, province, *, progress=None) -> Plan:
         if progress:
             progress(start + len(chunk))
     problems.sort(key=lambda p: p["row"])
-    return Plan(province, results, problems, matcher.warnings, table.header.unknown, table)
+    name_rows(problems, table)
+    return Plan(province, results, problems, matcher.warnings, table.header.unknown, table, matcher.province_codes)
 
 
 def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:
@@ -99,6 +134,23 @@ def check_row(checker, table, number, cells) -> tuple[dict, list[dict]]:
     problem only (RowChecker.visible_text): PostgreSQL refuses NUL in text and in the JSON report,
     so whatever the commit would refuse, the dry run refuses, with its row and column."""
     return checker.check(number, {name: table.cell(cells, name) for name in table.header.fields})
+
+
+def name_rows(problems: list[dict], table) -> None:
+    """Each row's problem carries the person's name as the row writes it (first and last, in
+    whatever script, even a name refused): "row 412" alone means little to the reader."""
+    names = {}
+    for number, cells in table.rows:
+        parts = (as_text(table.cell(cells, name)) for name in NAME_FIELDS_IN_ORDER)
+        names[number] = without_controls(" ".join(part for part in parts if part))[:MAX_SHOWN_NAME]
+    for item in problems:
+        if item["row"] is not None:
+            item["name"] = names.get(item["row"], "")
+
+
+def name_column(titles: dict) -> str:
+    """The column a problem about the whole name points at: the first-name column the file has."""
+    return "first_name" if "first_name" in titles else "first_name_ar"
 
 
 def person_keys(values: dict) -> set[str]:
@@ -123,13 +175,13 @@ def flag_repeats_in_file(results, titles) -> list[dict]:
         numbers = sorted({r.number for r in repeated})
         if len(numbers) < 2:
             continue
-        code, column = ("cin_twice", "cin") if identity[0] == "cin" else ("person_twice", "first_name")
+        code, column = ("cin_twice", "cin") if identity[0] == "cin" else ("person_twice", name_column(titles))
         for result in repeated:
             if (result.number, code) not in flagged:
                 flagged.add((result.number, code))
                 result.action = INVALID
                 rows = ", ".join(map(str, numbers))
-                problems.append(problem(code, row=result.number, column=titles.get(column, column), rows=rows))
+                problems.append(cell_problem(code, row=result.number, field=column, titles=titles, rows=rows))
     return problems
 
 
@@ -155,7 +207,7 @@ class RegistryMatcher:
             existing = by_cin.get(result.values.get("cin")) or same_person.get(result.number)
             if result.number in same_person and existing is None:
                 result.action = INVALID
-                problems.append(self.row_problem(result, "first_name", "ambiguous_match"))
+                problems.append(self.row_problem(result, name_column(self.titles), "ambiguous_match"))
             elif existing and existing.province_id != self.province.pk:
                 result.action = INVALID
                 code = self.province_codes[existing.province_id]
@@ -169,7 +221,7 @@ class RegistryMatcher:
         return problems
 
     def row_problem(self, result, field, code, **params):
-        return problem(code, row=result.number, column=self.titles.get(field, field), **params)
+        return cell_problem(code, row=result.number, field=field, titles=self.titles, **params)
 
     def candidates(self, dates) -> dict:
         """Registered people born on these dates, anywhere in the country: date → [dict of CANDIDATE_FIELDS]."""
@@ -211,17 +263,19 @@ class RegistryMatcher:
         keys, born, name = person_keys(result.values), result.values["date_of_birth"], file_name(result.values)
         for person in candidates.get(born, []):
             if person["person_key"] in keys or person["person_key_ar"] in keys:
-                result.probable_duplicate = True
+                result.probable_duplicate, result.duplicate_of = True, person
                 code = self.province_codes[person["province_id"]]
                 self.warnings.append(
-                    self.row_problem(result, "first_name", "probable_duplicate", province=code, name=name)
+                    self.row_problem(result, name_column(self.titles), "probable_duplicate", province=code, name=name)
                 )
                 break
         for key in sorted(keys):
             first = self.seen.setdefault((born, key), result.number)
             if first != result.number:
                 result.probable_duplicate = True
-                warning = self.row_problem(result, "first_name", "probable_duplicate_in_file", other=first, name=name)
+                warning = self.row_problem(
+                    result, name_column(self.titles), "probable_duplicate_in_file", other=first, name=name
+                )
                 self.warnings.append(warning)
                 break
 

@@ -104,7 +104,7 @@ def read_header(cells: list, filled_columns: set[int]) -> tuple[Header, list[dic
             unknown.append({"letter": column_letter(index), "name": title})
     missing = [name for name in ("sex", "date_of_birth") if name not in fields]
     if missing:
-        problems.append(problem("missing_columns", columns=", ".join(missing)))
+        problems.append(problem("missing_columns", columns=missing))
     if "cin" not in fields and "no_cin_reason" not in fields:
         problems.append(problem("missing_cin_column"))
     if not any(first in fields and last in fields for first, last in NAME_PAIRS):

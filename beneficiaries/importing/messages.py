@@ -6,7 +6,10 @@ Where the registration form already says the same thing, the very same English t
 so one catalog entry serves both.
 """
 
+import re
+
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from reintegration.lib.text import MESSAGES as TEXT_MESSAGES
@@ -78,13 +81,18 @@ MESSAGES = {
         "The workbook contains formulas (the first one in cell %(cell)s). Replace them by their values "
         "(copy, then “Paste values”) and upload it again."
     ),
+    # Columns are named by their label in the reader's language (%(columns)s, %(<field>_label)s), never
+    # by their code: the labels are accepted column names too.
     "missing_columns": _(
-        "Required columns are missing: %(columns)s. The first row must name the columns; "
+        "Required columns are missing: %(columns)s. The row of column names must name them; "
         "the accepted names are listed on the import page."
     ),
-    "missing_cin_column": _("The file needs a column cin, or no_cin_reason for people who have no CIN."),
+    "missing_cin_column": _(
+        "The file needs a column “%(cin_label)s”, or “%(no_cin_reason_label)s” for people who have no CIN."
+    ),
     "missing_name_columns": _(
-        "The file needs the name columns first_name and last_name, or first_name_ar and last_name_ar."
+        "The file needs the name columns “%(first_name_label)s” and “%(last_name_label)s”, or "
+        "“%(first_name_ar_label)s” and “%(last_name_ar_label)s”."
     ),
     "duplicate_column": _("The columns “%(first)s” and “%(second)s” mean the same thing: keep only one."),
     "file_missing": _("The uploaded file is no longer available: upload it again."),
@@ -100,6 +108,7 @@ MESSAGES = {
     "names_required": _("Give the first and last name in Latin script, in Arabic script, or both."),
     "bad_sex": _("Write M for a man (H or ذ are accepted too) and F for a woman (أ is accepted too)."),
     "bad_date": _("“%(value)s” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd."),
+    "no_such_date": _("“%(value)s”: this date does not exist. Check the day and the month (dd/mm/yyyy)."),
     "birth_in_future": _("The date of birth cannot be in the future."),
     "release_in_future": _("The release date cannot be in the future."),
     "too_young_at_release": _("The person must have been at least %(age)s years old at release."),
@@ -140,15 +149,44 @@ MESSAGES = {
 }
 
 
-def problem(code: str, *, row: int | None = None, column: str = "", **params) -> dict:
-    """A JSON-ready problem: row as numbered in the spreadsheet (the header is row 1)."""
+def problem(code: str, *, row: int | None = None, column: str = "", field: str = "", **params) -> dict:
+    """A JSON-ready problem: row as numbered in the spreadsheet (the header is row 1, or below a title).
+
+    `column` is the header as the file writes it, "" when the file lacks the column; `field` the
+    column's code, from which its label is shown when the file has no header to quote.
+    """
     assert code in MESSAGES, code
-    return {"row": row, "column": column, "code": code, "params": params}
+    return {"row": row, "column": column, **({"field": field} if field else {}), "code": code, "params": params}
+
+
+def cell_problem(code: str, *, row: int, field: str, titles: dict, **params) -> dict:
+    """A problem with one cell of a row: `titles` (field → header in the file) names its column."""
+    return problem(code, row=row, column=titles.get(field, ""), field=field, **params)
+
+
+def column_label(field: str) -> str:
+    """The column's label in the reader's language: also a column name the import accepts."""
+    from beneficiaries.models import Beneficiary  # messages is imported by the models' neighbours
+
+    return str(capfirst(Beneficiary._meta.get_field(field).verbose_name))
+
+
+def referral_labels() -> str:
+    from beneficiaries.models import Beneficiary
+
+    return ", ".join(str(label) for label in Beneficiary.ReferralSource.labels)
 
 
 def render_message(code: str, params: dict | None = None, provinces: dict | None = None) -> str:
     """The message in the active language. Province codes become the province's name."""
     params = dict(params or {})
+    template = str(MESSAGES[code])
+    if isinstance(params.get("columns"), list):
+        params["columns"] = ", ".join(column_label(field) for field in params["columns"])
+    for field in re.findall(r"%\((\w+)_label\)s", template):
+        params[f"{field}_label"] = column_label(field)
+    if "%(choices)s" in template:
+        params["choices"] = referral_labels()  # in the reader's language; the codes are accepted too
     if "province" in params:
         provinces = provinces if provinces is not None else province_names()
         params["province"] = provinces.get(params["province"], params["province"])
@@ -157,7 +195,7 @@ def render_message(code: str, params: dict | None = None, provinces: dict | None
     for key in ("rows", "megabytes", "last", "number", "parts", "characters"):
         if isinstance(params.get(key), int):
             params[key] = number_format(params[key], force_grouping=True)
-    return str(MESSAGES[code]) % params if params else str(MESSAGES[code])
+    return template % params if params else template
 
 
 def province_names() -> dict[str, str]:
@@ -165,9 +203,17 @@ def province_names() -> dict[str, str]:
 
 
 def render_all(problems: list[dict]) -> list[dict]:
-    """Each problem with its `message`, rendered now; one query for the province names."""
+    """Each problem with its `message`, and its `column` as the file titles it or else by its label,
+    rendered now; one query for the province names."""
     provinces = province_names() if any("province" in p["params"] for p in problems) else {}
-    return [{**p, "message": render_message(p["code"], p["params"], provinces)} for p in problems]
+    return [
+        {
+            **p,
+            "column": p["column"] or (column_label(p["field"]) if p.get("field") else ""),
+            "message": render_message(p["code"], p["params"], provinces),
+        }
+        for p in problems
+    ]
 
 
 def render_failure(failure: dict) -> list[str]:

@@ -27,7 +27,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from beneficiaries.importing.columns import Header, column_letter, read_header
+from beneficiaries.importing.columns import Header, column_letter, field_for, read_header
 from beneficiaries.importing.messages import (
     MAX_COLUMNS,
     MAX_MEGABYTES,
@@ -54,6 +54,7 @@ MAX_SHEET_PARTS = 100_000
 ROW_TAG = SHEET_MAIN_NS + "}row"  # as expat names it with namespace_separator="}"
 XLSX_MAGIC = b"PK\x03\x04"
 SNIFF_BYTES = 4096
+HEADER_SEARCH_ROWS = 10  # the header is looked for among the first filled rows
 
 
 class FileRefused(Exception):
@@ -71,6 +72,7 @@ class Table:
     header: Header
     rows: list[tuple[int, list]]  # (row number in the spreadsheet, cell values), blank rows left out
     titles: list[str]  # the header row as written, for the error file
+    header_row: int = 1  # its number in the sheet: the rows above it (a title) were skipped
 
     def cell(self, values: list, field: str):
         index = self.header.fields.get(field)
@@ -119,21 +121,34 @@ def read_upload(data: bytes, filename: str) -> Table:
 
 
 def build_table(records) -> Table:
-    """`records` yields (row number, cell values), header first. Stops reading past the row limits."""
-    titles, rows = None, []
+    """`records` yields (row number, cell values), header first. Stops reading past the row limits.
+
+    The header is the first row naming known columns among the first HEADER_SEARCH_ROWS filled
+    rows: a sheet often opens with a title ("Liste des bénéficiaires — Khémisset 2025") above
+    it, and the rows above the header are skipped. When no row names known columns, the first
+    one is the header (and its missing columns are reported). Rows keep the sheet's numbers.
+    """
+    titles, header_row, rows, first_rows = None, 0, [], []
     for number, values in records:
         if number > MAX_READ_ROWS:
             refuse("rows_past_limit", last=MAX_READ_ROWS)
         values = values[:MAX_COLUMNS]  # the later columns are not read
-        if titles is not None and values.count(None) == len(values):
+        if values.count(None) == len(values):
             continue  # a blank row: skipped at C speed, there may be 21,000 of them
         values = [clean_value(value) for value in values]
+        if not any(value not in ("", None) for value in values):
+            continue
         if titles is None:
-            titles = [str(title or "")[:MAX_TITLE_LENGTH] for title in values]
-        elif any(value not in ("", None) for value in values):
-            if len(rows) == MAX_ROWS:
-                refuse("too_many_rows", **LIMITS)
-            rows.append((number, values))
+            first_rows.append((number, values))
+            if names_columns(values) or len(first_rows) == HEADER_SEARCH_ROWS:
+                header_row, titles, pending = pick_header(first_rows)
+                for row in pending:
+                    add_row(rows, row)
+        else:
+            add_row(rows, (number, values))
+    if titles is None and first_rows:  # a short file where no row names known columns
+        header_row, titles, pending = pick_header(first_rows)
+        rows = pending
     if not titles or not rows:
         refuse("empty")
     refuse_invisible_titles(titles)
@@ -141,7 +156,27 @@ def build_table(records) -> Table:
     header, problems = read_header(titles, filled)
     if problems:
         raise FileRefused(problems)
-    return Table(header, rows, titles)
+    return Table(header, rows, titles, header_row)
+
+
+def names_columns(values: list) -> bool:
+    """A row that names at least two known columns is the header (a title names one at most)."""
+    # Cut first: a hostile "title" of 100,000 characters is no column name, and folding it costs.
+    named = {field_for(str(value)[:MAX_TITLE_LENGTH]) for value in values if value not in ("", None)}
+    return len(named - {None}) >= 2
+
+
+def pick_header(first_rows: list) -> tuple[int, list[str], list]:
+    """(the header's row number, its titles, the rows after it) among the first filled rows."""
+    index = next((i for i, (_, values) in enumerate(first_rows) if names_columns(values)), 0)
+    number, values = first_rows[index]
+    return number, [str(title or "")[:MAX_TITLE_LENGTH] for title in values], first_rows[index + 1 :]
+
+
+def add_row(rows: list, row: tuple) -> None:
+    if len(rows) == MAX_ROWS:
+        refuse("too_many_rows", **LIMITS)
+    rows.append(row)
 
 
 def invisible_character(title: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from beneficiaries.identity import EASTERN_DIGITS, normalise_cin, normalise_phone, validate_cin
 from beneficiaries.importing.columns import NAME_PAIRS
-from beneficiaries.importing.messages import problem
+from beneficiaries.importing.messages import cell_problem
 from beneficiaries.models import MINIMUM_AGE_AT_RELEASE, Beneficiary, years_before
 from reintegration.lib.names import fold
 from reintegration.lib.text import check_characters, clean_text, normalise
@@ -122,7 +122,7 @@ class RowChecker:
     def report(self, field: str, code: str, **params):
         if field in self.refused:
             return
-        self.problems.append(problem(code, row=self.number, column=self.titles.get(field, field), **params))
+        self.problems.append(cell_problem(code, row=self.number, field=field, titles=self.titles, **params))
 
     def check_identity(self, cells, values):
         cin = normalise_cin(as_text(cells.get("cin")))
@@ -177,7 +177,11 @@ class RowChecker:
             if required:
                 self.report(field, "required")
             return None
-        day = parse_date(text)
+        try:
+            day = parse_date(text)
+        except ValueError:  # 31/02/1990: a date's shape, but no such day
+            self.report(field, "no_such_date", value=text[:40])
+            return None
         if day is None:
             self.report(field, "bad_date", value=text[:40])
         return day
@@ -197,7 +201,7 @@ class RowChecker:
         if text and fold(text) in self.referrals:
             values["referral_source"] = self.referrals[fold(text)]
         elif text:
-            self.report("referral_source", "bad_referral", value=text[:40], choices=", ".join(ReferralSource.values))
+            self.report("referral_source", "bad_referral", value=text[:40])
 
 
 def as_text(value) -> str:
@@ -207,7 +211,11 @@ def as_text(value) -> str:
 
 
 def parse_date(text: str) -> date | None:
-    """dd/mm/yyyy or yyyy-mm-dd, Arabic-Indic digits accepted; anything else (or 31/02) is None."""
+    """dd/mm/yyyy or yyyy-mm-dd, Arabic-Indic digits accepted; anything else is None.
+
+    ValueError when the text has a date's shape but names no day (31/02/1990, 29/02/2023, 12/31/1990):
+    the person typed a date, and needs to hear that this one does not exist, not that it is not a date.
+    """
     text = text.translate(EASTERN_DIGITS)
     if match := FRENCH_DATE.fullmatch(text):
         day, month, year = match.groups()
@@ -215,10 +223,7 @@ def parse_date(text: str) -> date | None:
         year, month, day = match.groups()
     else:
         return None
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    return date(int(year), int(month), int(day))
 
 
 def route_names_by_script(cells: dict) -> dict:

@@ -1,5 +1,7 @@
 """A spreadsheet import's job: its state machine, raced safely by the web page and the task worker."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from territory.models import Province
 from territory.scoping import province_q
+
+WORKER_GRACE = timedelta(seconds=60)
 
 
 class ImportJobQuerySet(models.QuerySet):
@@ -78,6 +82,19 @@ class ImportJob(models.Model):
     def is_running(self) -> bool:
         return self.status in self.RUNNING
 
+    def waits_for_a_worker(self, now=None) -> bool:
+        """Queued (or confirmed) for more than WORKER_GRACE and not started: no worker may be running.
+
+        The check starts within a second when `manage.py db_worker` runs; a commit's worker sets
+        processed_rows after its first chunk of rows.
+        """
+        now = now or timezone.now()
+        if self.status == self.Status.QUEUED:
+            return now - self.created_at > WORKER_GRACE
+        if self.status == self.Status.IMPORTING and not self.processed_rows and self.confirmed_at:
+            return now - self.confirmed_at > WORKER_GRACE
+        return False
+
     @property
     def counts(self) -> dict:
         return self.report.get("counts", {})
@@ -116,8 +133,9 @@ class ImportJob(models.Model):
             confirmed_at=None,
         )
 
-    def confirm(self, *, by, skip_invalid: bool) -> None:
-        """The user's go-ahead after the preview; it also confirms the probable duplicates shown."""
+    def confirm(self, *, by, skip_invalid: bool, decisions: dict | None = None) -> None:
+        """The user's go-ahead after the preview, with what to do with each probable duplicate
+        (`decisions`, {"<row>": "new" | "skip" | "merge"}, validated by the form); "new" confirms it."""
         if self.status != self.Status.VALIDATED:
             raise ValidationError(_("This import is not waiting for confirmation."), code="bad_transition")
         if self.invalid_rows and not skip_invalid:
@@ -131,6 +149,7 @@ class ImportJob(models.Model):
             [self.Status.VALIDATED],
             self.Status.IMPORTING,
             skip_invalid=skip_invalid,
+            report={**self.report, "decisions": decisions or {}},
             confirmed_by=by,
             confirmed_at=timezone.now(),
             processed_rows=0,

@@ -3,6 +3,7 @@
 The heavy work runs in tasks (beneficiaries.tasks); these views only start it and show the job.
 """
 
+from collections import defaultdict
 from pathlib import PurePath
 
 from django import forms
@@ -27,15 +28,17 @@ from beneficiaries.importing import (
     render_all,
     render_message,
 )
-from beneficiaries.importing.messages import MAX_COLUMNS, render_failure
+from beneficiaries.importing.checking import IMPORT_AS_NEW, MERGE, SKIP
+from beneficiaries.importing.messages import MAX_COLUMNS, column_label, province_names, render_failure
 from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
-from beneficiaries.models import AccessLog, ImportJob
+from beneficiaries.models import AccessLog, Beneficiary, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
-from reintegration.lib.spreadsheets import CONTENT_TYPES
+from reintegration.lib.spreadsheets import CONTENT_TYPES, download, xlsx_bytes
 from territory.scoping import visible_provinces
 
 SHOWN_PROBLEMS = 200  # the rest are in the error file
+FIRST_PROBLEMS = 3  # quoted at the top when no row can be imported
 
 
 class ImportUploadForm(forms.Form):
@@ -74,6 +77,69 @@ class ImportUploadForm(forms.Form):
         return data
 
 
+DECISION_LABELS = {
+    IMPORT_AS_NEW: _("Import as a new person"),
+    SKIP: _("Skip this row"),
+    MERGE: _("Merge into the registered person"),
+}
+
+
+DECIDED_LABELS = {  # on the result, what was done
+    IMPORT_AS_NEW: _("Imported as a new person"),
+    SKIP: _("Skipped"),
+    MERGE: _("Merged into the registered person"),
+}
+
+
+class DuplicateDecisionsForm(forms.Form):
+    """One required choice per probable duplicate the preview lists: nothing is decided by default,
+    so no duplicate is registered by a click meant for the rest of the file.
+
+    Only those rows have a field (a decision posted for another row is not read), and merging is
+    offered only into a person of the import's province whom the user may see.
+    """
+
+    def __init__(self, *args, duplicates: list[dict], people: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicates = {str(duplicate["row"]): duplicate for duplicate in duplicates}
+        for row, duplicate in self.duplicates.items():
+            choices = [IMPORT_AS_NEW, SKIP] + ([MERGE] if may_merge(duplicate, people) else [])
+            self.fields[f"decision-{row}"] = forms.ChoiceField(
+                choices=[(choice, DECISION_LABELS[choice]) for choice in choices],
+                error_messages={
+                    "required": _("Choose what to do with the probable duplicate on row %(row)s.") % {"row": row},
+                    "invalid_choice": (
+                        _("Row %(row)s: import it as a new person, skip it or merge it.")
+                        if MERGE in choices
+                        else _("Row %(row)s cannot be merged: import it as a new person or skip it.")
+                    )
+                    % {"row": row},
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        merged = [self.duplicates[row]["person"] for row in self.decisions(data) if data[f"decision-{row}"] == MERGE]
+        if len(merged) != len(set(merged)):
+            raise ValidationError(_("Two rows cannot both be merged into the same person: skip one of them."))
+        return data
+
+    def decisions(self, data=None) -> dict[str, str]:
+        data = self.cleaned_data if data is None else data
+        return {row: data[f"decision-{row}"] for row in self.duplicates if f"decision-{row}" in data}
+
+
+def may_merge(duplicate: dict, people: dict) -> bool:
+    """`people`: the registered people of the duplicates whom the user may see, by pk."""
+    return duplicate["mergeable"] and duplicate["person"] in people
+
+
+def duplicate_people(request, job) -> dict:
+    """The registered people the preview's duplicates resemble, those the user may see, by pk."""
+    pks = [d["person"] for d in job.report.get("duplicates", []) if d["person"]]
+    return Beneficiary.objects.visible_to(request.user).in_bulk(pks) if pks else {}
+
+
 def visible_jobs(request):
     return ImportJob.objects.visible_to(request.user)
 
@@ -108,6 +174,25 @@ def import_upload(request):
     )
 
 
+# How the blank template formats its columns, so that what staff type is read as meant.
+TEMPLATE_FORMATS = {"cin": "@", "phone": "@", "date_of_birth": "DD/MM/YYYY", "release_date": "DD/MM/YYYY"}
+
+
+@role_required(can_edit_registry)
+def import_template(request):
+    """A blank workbook to fill in: the column names in the reader's language, which the import reads.
+
+    Only the header row: a note or an example row would be imported as a person, and a second
+    sheet (instructions) would make the import refuse the workbook.
+    """
+    header = [column_label(column.field) for column in COLUMNS]
+    formats = {
+        i: TEMPLATE_FORMATS[column.field] for i, column in enumerate(COLUMNS) if column.field in TEMPLATE_FORMATS
+    }
+    content = xlsx_bytes(header, [], title=str(_("Beneficiaries")), column_formats=formats)
+    return download(content, f"{_('beneficiaries-import-template')}.xlsx", ascii_filename="import-template.xlsx")
+
+
 def start_import(upload, *, province, by) -> ImportJob:
     """Store the upload and queue its check; the worker reads it and counts its rows."""
     with transaction.atomic():
@@ -120,6 +205,23 @@ def start_import(upload, *, province, by) -> ImportJob:
     return job
 
 
+WORKER_NOTICES = {
+    ImportJob.Status.QUEUED: _(
+        "The check has not started: the background task worker may not be running — ask your "
+        "administrator (manage.py db_worker)."
+    ),
+    ImportJob.Status.IMPORTING: _(
+        "The import has not started: the background task worker may not be running — ask your "
+        "administrator (manage.py db_worker)."
+    ),
+}
+
+
+def worker_notice(job) -> str:
+    """Said on the page (and in its status, which the page polls) when no worker took the job up."""
+    return str(WORKER_NOTICES[job.status]) if job.waits_for_a_worker() else ""
+
+
 def import_detail(request, pk):
     job = _get_job_for_handling(request, pk)
     report = job.report
@@ -127,17 +229,25 @@ def import_detail(request, pk):
     warnings = report.get("warnings", [])
     unknown_columns = report.get("unknown_columns", [])
     waiting = job.status == ImportJob.Status.VALIDATED
+    rendered_problems = render_all(problems[:SHOWN_PROBLEMS])
+    rendered_warnings = render_all(warnings[:SHOWN_PROBLEMS])
     return render(
         request,
         "beneficiaries/import_detail.html",
         {
             "job": job,
             "counts": job.counts,
-            "problems": render_all(problems[:SHOWN_PROBLEMS]),
+            "problems": rendered_problems,
+            # Not a preview with nothing to confirm: the page says plainly that no row can go in.
+            "nothing_importable": waiting and not job.valid_rows and job.invalid_rows,
+            "first_problems": rendered_problems[:FIRST_PROBLEMS],
             "more_problems": max(len(problems) - SHOWN_PROBLEMS, 0) + report.get("more_problems", 0),
-            "warnings": render_all(warnings[:SHOWN_PROBLEMS]),
+            "warnings": rendered_warnings,
+            "duplicates": duplicate_rows(request, job, rendered_warnings),
             "more_warnings": max(len(warnings) - SHOWN_PROBLEMS, 0) + report.get("more_warnings", 0),
             "unknown_columns": unknown_columns,
+            "header_row": report.get("header_row"),
+            "worker_notice": worker_notice(job),
             "more_unknown_columns": report.get("more_unknown_columns", 0),
             "notice": render_message(report["notice"]) if report.get("notice") else "",
             "failures": render_failure(report["failure"]) if report.get("failure") else [],
@@ -147,6 +257,30 @@ def import_detail(request, pk):
             "can_download_errors": bool(job.errors_file),
         },
     )
+
+
+def duplicate_rows(request, job, warnings: list[dict]) -> list[dict]:
+    """Each probable duplicate as the preview shows it: the row, why, the registered person (a link
+    when the user may see them, else their province only) and the choices, or the decision taken."""
+    reasons = defaultdict(list)
+    for warning in warnings:
+        reasons[warning["row"]].append(warning)
+    people = duplicate_people(request, job)
+    provinces = province_names()
+    decisions = job.report.get("decisions", {})
+    choices = DuplicateDecisionsForm(duplicates=job.report.get("duplicates", []), people=people).fields
+    return [
+        {
+            "row": duplicate["row"],
+            "name": next((w["params"].get("name", "") for w in reasons[duplicate["row"]]), ""),
+            "reasons": [w["message"] for w in reasons[duplicate["row"]]],
+            "person": people.get(duplicate["person"]),
+            "province": provinces.get(duplicate["province"], ""),
+            "choices": choices[f"decision-{duplicate['row']}"].choices,
+            "decision": DECIDED_LABELS.get(decisions.get(str(duplicate["row"])), ""),
+        }
+        for duplicate in job.report.get("duplicates", [])
+    ]
 
 
 @never_cache
@@ -160,6 +294,7 @@ def import_status(request, pk):
             "processed": job.processed_rows,
             "total": job.total_rows,
             "running": job.is_running,
+            "worker_notice": worker_notice(job),
         }
     )
 
@@ -167,9 +302,15 @@ def import_status(request, pk):
 @require_POST
 def import_confirm(request, pk):
     job = _get_job_for_handling(request, pk)
+    duplicates = job.report.get("duplicates", []) if job.status == ImportJob.Status.VALIDATED else []
+    form = DuplicateDecisionsForm(request.POST, duplicates=duplicates, people=duplicate_people(request, job))
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+        return redirect(job)
     try:
         with transaction.atomic():
-            job.confirm(by=request.user, skip_invalid=request.POST.get("skip_invalid") == "1")
+            skip_invalid = request.POST.get("skip_invalid") == "1"
+            job.confirm(by=request.user, skip_invalid=skip_invalid, decisions=form.decisions())
             language = get_language()
             transaction.on_commit(lambda: commit_import.enqueue(job.pk, language))
     except ValidationError as error:

@@ -69,8 +69,11 @@ def csv_bytes(header, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def xlsx_bytes(header, rows, *, title) -> bytes:
+def xlsx_bytes(header, rows, *, title, column_formats=None) -> bytes:
     """One sheet named `title`, right to left in Arabic, its header row bold, frozen and filterable.
+
+    `column_formats` ({column index: number format}) formats whole columns, so that what is typed
+    in them later (a blank template) is read as intended: "@" keeps 0612345678 as text.
 
     Write-only mode keeps memory flat on a 20,000-row export: widths and the frozen row are set
     before the first row is written (they come first in the file), the filter after the last.
@@ -81,6 +84,8 @@ def xlsx_bytes(header, rows, *, title) -> bytes:
     sheet.freeze_panes = "A2"
     for index, width in enumerate(column_widths(header, rows[:WIDTH_SAMPLE_ROWS]), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    for index, number_format in (column_formats or {}).items():
+        sheet.column_dimensions[get_column_letter(index + 1)].number_format = number_format
     sheet.append([header_cell(sheet, value) for value in header])
     for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])

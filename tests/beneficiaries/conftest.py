@@ -22,10 +22,11 @@ def staff_client(client_for, khemisset_staff):
 def importing(staff_client, django_capture_on_commit_callbacks):
     """importing(data) → the checked job; importing(data, confirm=True) → the job after the commit."""
 
-    def run(data, name="people.csv", *, confirm=False, skip_invalid=False):
+    def run(data, name="people.csv", *, confirm=False, skip_invalid=False, decisions=None):
         job = start_import(staff_client, django_capture_on_commit_callbacks, data, name)
         if confirm:
-            job = confirm_import(staff_client, django_capture_on_commit_callbacks, job, skip_invalid=skip_invalid)
+            capture = django_capture_on_commit_callbacks
+            job = confirm_import(staff_client, capture, job, skip_invalid=skip_invalid, decisions=decisions)
         return job
 
     return run

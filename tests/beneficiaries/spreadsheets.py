@@ -84,12 +84,16 @@ def start_import(client, capture, data: bytes, name: str = "people.csv", **field
     return ImportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
-def confirm_import(client, capture, job, *, skip_invalid=False):
-    """Press "Import" (or "Import only the valid rows") and run the commit at once; return the job."""
+def confirm_import(client, capture, job, *, skip_invalid=False, decisions=None):
+    """Press "Import" (or "Import only the valid rows") and run the commit at once; return the job.
+
+    `decisions`: {row number: "new" | "skip" | "merge"}, the choices made for probable duplicates.
+    """
+    data = {f"decision-{row}": choice for row, choice in (decisions or {}).items()}
+    if skip_invalid:
+        data["skip_invalid"] = "1"
     with capture(execute=True):
-        response = client.post(
-            reverse("beneficiaries:import_confirm", args=[job.pk]), {"skip_invalid": "1"} if skip_invalid else {}
-        )
+        response = client.post(reverse("beneficiaries:import_confirm", args=[job.pk]), data)
     assert response.status_code == 302
     job.refresh_from_db()
     return job

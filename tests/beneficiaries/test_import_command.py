@@ -63,7 +63,7 @@ def test_invalid_rows_make_it_fail_without_writing_and_say_where(write_file, adm
 def test_the_problems_are_printed_with_row_and_column(write_file, admin_user):
     path = write_file(csv_bytes([person(1), person(2, date_of_birth="2/30/1990")]))
     out = run(path, "--province", KHEMISSET, "--dry-run", "--skip-invalid")
-    assert "row 3, date_of_birth: “2/30/1990” is not a date" in out
+    assert "row 3, date_of_birth: “2/30/1990”: this date does not exist." in out
 
 
 def test_skip_invalid_imports_the_valid_rows(write_file, admin_user):

@@ -116,8 +116,9 @@ def test_importing_only_the_valid_rows_writes_them_and_offers_the_invalid_ones_a
     content = response.getvalue().decode("utf-8")
     assert content.startswith("\ufeff")  # Excel then shows the Arabic
     lines = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
-    assert lines[0] == [*rows[0], "error"]
+    assert lines[0] == [*rows[0], "row in the uploaded file", "error"]
     assert [line[0] for line in lines[1:]] == ["KA100002", "KA100003"]
+    assert [line[-2] for line in lines[1:]] == ["3", "4"]  # as the uploaded sheet numbers them
     assert lines[1][1] == "محمد"
     assert lines[1][-1].startswith("sex: Write M for a man")
     assert lines[2][-1] == "date_of_birth: “1990/01/01” is not a date: write it as dd/mm/yyyy or yyyy-mm-dd."
@@ -143,7 +144,7 @@ def test_the_error_file_quotes_a_formula_in_the_header_and_in_the_cells(khemisse
     with translation.override("en"):
         content = error_file(table, build_plan(table, province(KHEMISSET)).problems).decode()
     header, row = csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
-    assert header[-2:] == ["'" + formula, "error"]
+    assert header[-3:] == ["'" + formula, "row in the uploaded file", "error"]
     assert row[header.index("commune")] == "'@SUM(A1)"
 
 
@@ -189,7 +190,7 @@ def test_confirming_the_import_confirms_the_probable_duplicates_it_listed(import
     rows = [person(1, last_name="Bennani"), person(2)]
     job = importing(csv_bytes(rows))
     assert job.report["duplicate_rows"] == [2]
-    importing(csv_bytes(rows), confirm=True)
+    importing(csv_bytes(rows), confirm=True, decisions={2: "new"})
     confirmed = Beneficiary.objects.get(cin="KA100001")
     assert (confirmed.duplicate_confirmed_by, confirmed.duplicate_confirmed_at is not None) == (khemisset_staff, True)
     assert Beneficiary.objects.get(cin="KA100002").duplicate_confirmed_by is None
@@ -211,7 +212,10 @@ def test_cancelling_writes_nothing_and_deletes_the_uploaded_file(importing, staf
 
 def test_the_stored_report_reads_in_the_language_of_each_reader(importing):
     job = importing(csv_bytes([person(1, sex="")]))
-    assert job.report["problems"] == [{"row": 2, "column": "sex", "code": "required", "params": {}}]
+    name = f"Karim {person(1)['last_name']}"
+    assert job.report["problems"] == [
+        {"row": 2, "column": "sex", "field": "sex", "code": "required", "params": {}, "name": name}
+    ]
     with translation.override("fr"):
         assert render_all(job.report["problems"])[0]["message"] == "Ce champ est obligatoire."
     with translation.override("ar"):

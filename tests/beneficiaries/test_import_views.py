@@ -2,11 +2,12 @@
 
 import importlib
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 
 from beneficiaries.models import ImportJob
 from beneficiaries.views.imports import ImportUploadForm
@@ -136,8 +137,9 @@ def test_the_preview_in_french_shows_the_counts_and_each_problem_with_its_row(
     assert '<html lang="fr"' in page
     assert re.search(r'id="count-new">\s*3<', page)
     assert re.search(r'id="count-invalid">\s*1<', page)
-    # Row 4 of the spreadsheet (the header is row 1), the column as titled, the message in French.
-    assert re.search(r"<tr><td>4</td><td>sex</td><td>Ce champ est obligatoire.</td></tr>", page)
+    # Row 4 of the spreadsheet (the header is row 1), the person's name, the column as titled, the message in French.
+    name = f"Karim {person(3)['last_name']}"
+    assert re.search(rf"<tr><td>4</td><td>{name}</td><td>sex</td><td>Ce champ est obligatoire.</td></tr>", page)
 
 
 def test_the_preview_lists_unknown_columns_and_probable_duplicates(
@@ -178,7 +180,38 @@ def test_a_running_import_shows_a_progress_bar_that_follows_the_job(client_for, 
         "processed": 0,
         "total": 0,
         "running": True,
+        "worker_notice": "",
     }
+
+
+NO_WORKER = (
+    "The check has not started: the background task worker may not be running — ask your administrator "
+    "(manage.py db_worker)."
+)
+
+
+def test_a_check_still_queued_a_minute_after_the_upload_says_the_worker_may_not_be_running(client_for, khemisset_staff):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    client.post(url("import_upload"), {"file": upload(csv_bytes(people(3)))})  # no worker: it stays queued
+    job = ImportJob.objects.get()
+    assert client.get(url("import_status", job)).json()["worker_notice"] == ""
+    assert re.search(r'data-role="worker-notice" role="alert" hidden></p>', client.get(job.get_absolute_url()).text)
+
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(seconds=61))
+    assert client.get(url("import_status", job)).json()["worker_notice"] == NO_WORKER
+    page = client.get(job.get_absolute_url()).text
+    assert f'data-role="worker-notice" role="alert">{NO_WORKER}</p>' in page
+
+
+def test_a_confirmed_import_not_started_after_a_minute_says_so_too(client_for, khemisset_staff, khemisset_job):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    client.post(url("import_confirm", khemisset_job), {"skip_invalid": "1"})  # no worker runs the commit
+    assert client.get(url("import_status", khemisset_job)).json()["worker_notice"] == ""
+    ImportJob.objects.filter(pk=khemisset_job.pk).update(confirmed_at=timezone.now() - timedelta(seconds=61))
+    notice = client.get(url("import_status", khemisset_job)).json()["worker_notice"]
+    assert notice.startswith("The import has not started: the background task worker may not be running")
 
 
 def test_the_status_says_when_the_job_has_stopped_running(client_for, khemisset_staff, khemisset_job):
@@ -221,3 +254,33 @@ def test_names_stored_before_the_cleaning_are_cleaned_by_the_migration(khemisset
     migration.clean_names(apps, None)
     job.refresh_from_db()
     assert job.original_name == "av.csv"
+
+
+def test_a_file_where_no_row_can_be_imported_says_so_plainly_with_the_first_problems_and_the_error_file(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    rows = [person(n, sex="?") for n in (1, 2, 3, 4)]
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes(rows))
+    page = client.get(job.get_absolute_url()).text
+    assert "No row of this file can be imported: each of its 4 rows has a problem." in page
+    first = f"Row 2 (Karim {person(1)['last_name']}) · sex: Write M for a man"
+    assert first in page
+    assert "Row 5 (" not in page.split('id="problems"')[0]  # three quoted at the top, the rest in the table
+    assert url("import_errors", job) in page
+    assert 'id="count-new"' not in page  # no preview of zeros
+    assert url("import_confirm", job) not in page
+    assert ">Discard this file<" in page
+    assert ">Nothing to import<" in page
+
+
+def test_a_file_with_one_valid_row_is_a_preview_not_a_refusal(
+    client_for, khemisset_staff, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = "en"
+    job = start_import(client, django_capture_on_commit_callbacks, csv_bytes([person(1), person(2, sex="?")]))
+    page = client.get(job.get_absolute_url()).text
+    assert "No row of this file can be imported" not in page
+    assert "Import only the valid row" in page
