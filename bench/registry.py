@@ -52,8 +52,8 @@ def scenarios(users: dict) -> list[tuple[str, str, str, dict]]:
     province_rows = Beneficiary.objects.visible_to(users["province"]).count()
     national_last = max(1, -(-national_rows // PAGE_SIZE))
     province_last = max(1, -(-province_rows // PAGE_SIZE))
-    cin_elsewhere = middle_cin(Beneficiary.objects.exclude(province__code=KHEMISSET))
-    cin_khemisset = middle_cin(Beneficiary.objects.filter(province__code=KHEMISSET))
+    phone_elsewhere = middle_phone(Beneficiary.objects.exclude(province__code=KHEMISSET))
+    phone_khemisset = middle_phone(Beneficiary.objects.filter(province__code=KHEMISSET))
     listed = [
         ("list · national · page 1", "list", "national", {}),
         ("list · national · page 2", "list", "national", {"page": 2}),
@@ -64,22 +64,24 @@ def scenarios(users: dict) -> list[tuple[str, str, str, dict]]:
     ]
     searched = []
     for scope, who in (("national", "national"), ("province", "Khémisset staff")):
-        cin = cin_elsewhere if scope == "national" else cin_khemisset
+        phone = phone_elsewhere if scope == "national" else phone_khemisset
         searched += [
             (f"search 'Mohamed' · {who}", "search", scope, {"q": "Mohamed"}),
             (f"search 'Karim Bennani' · {who}", "search", scope, {"q": "Karim Bennani"}),
             (f"search 'Kettani' · {who}", "search", scope, {"q": "Kettani"}),
             (f"search 'محمد' · {who}", "search", scope, {"q": "محمد"}),
             (f"search 'العلوي' · {who}", "search", scope, {"q": "العلوي"}),
-            (f"search CIN · {who}", "search", scope, {"q": cin}),
+            # The search box never matches a CIN (it would sit in the URL); staff search by phone daily.
+            (f"search phone · {who}", "search", scope, {"q": phone}),
         ]
     return listed + searched
 
 
-def middle_cin(queryset) -> str:
-    """A seeded person's CIN from the middle of the table: neither the first nor the last row inserted."""
-    seeded = queryset.exclude(cin__startswith=IMPORT_CIN_PREFIX).order_by("pk")
-    return seeded.values_list("cin", flat=True)[seeded.count() // 2]
+def middle_phone(queryset) -> str:
+    """A seeded person's phone from the middle of the table, typed as people do: 06 12 34 56 78."""
+    seeded = queryset.exclude(cin__startswith=IMPORT_CIN_PREFIX).exclude(phone="").order_by("pk")
+    phone = "0" + seeded.values_list("phone", flat=True)[seeded.count() // 2].removeprefix("+212")
+    return " ".join([phone[:2], phone[2:4], phone[4:6], phone[6:8], phone[8:]])
 
 
 def compare_pages(results: list[Result]) -> None:
