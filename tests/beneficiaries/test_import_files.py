@@ -442,8 +442,8 @@ def test_every_message_refusing_a_file_is_on_its_failed_job_page(
     job = start_import(client, django_capture_on_commit_callbacks, csv_bytes([{"sex": "M", "date_of_birth": "1990"}]))
     page = client.get(job.get_absolute_url()).text
     # Both messages, each naming the columns by their French label (the catalog gets the new sentences later).
-    assert "“Motif de l’absence de CIN”" in page
-    assert "“Prénom (caractères latins)”" in page
+    assert "« Motif de l’absence de CIN »" in page
+    assert "« Prénom (caractères latins) »" in page
 
 
 # What a problem says: the person's name, the column as the reader knows it
