@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,8 +23,10 @@ def signed_in(client, khemisset_staff):
 
 
 def expire_sessions():
-    """What 30 minutes without a request do: the session's row has expired."""
+    """What 30 minutes without a request do: the session's row has expired, and with REDIS_URL set
+    (cached_db sessions, as in CI and production) its cached copy has expired with it."""
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    cache.clear()
 
 
 def test_an_expired_session_says_so_on_the_log_in_page_once(signed_in):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from playwright.sync_api import expect
@@ -114,6 +115,7 @@ def test_the_session_warning_offers_to_stay_signed_in_and_then_says_it_ended(
     expect(log_in_again).to_be_visible()
     expect(warning.locator("[data-role=stay]")).to_be_hidden()
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    cache.clear()  # cached_db sessions (REDIS_URL, as in CI): the cached copy expires with the row
     log_in_again.click()
     expect(page.locator("#session-ended")).to_be_visible()
     expect(page.locator("main input[name=next]")).to_have_value("/beneficiaries/new/")
