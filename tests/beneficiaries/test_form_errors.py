@@ -3,20 +3,12 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import AccessLog, Consent
 from tests.beneficiaries.test_registry_views import valid_registration
 from tests.factories import BeneficiaryFactory
-
-
-@pytest.fixture
-def staff_client(client_for, khemisset_staff):
-    client = client_for(khemisset_staff)
-    client.cookies["idmaj_language"] = "en"
-    return client
 
 
 def test_a_consent_in_the_future_rerenders_the_record_with_the_typed_date_and_the_error_by_it(staff_client):

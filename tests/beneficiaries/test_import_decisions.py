@@ -17,13 +17,6 @@ Status = ImportJob.Status
 
 
 @pytest.fixture
-def staff_client(client_for, khemisset_staff):
-    client = client_for(khemisset_staff)
-    client.cookies["idmaj_language"] = "en"
-    return client
-
-
-@pytest.fixture
 def registered(khemisset_staff):
     """Two people of Khémisset whom rows 2 and 3 of FILE resemble (same birth date, same name outline)."""
     return [
