@@ -28,7 +28,7 @@ class IdmajUserManager(UserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: a role, and a scope (one province, one region, or national).
 
-    A coordinator will also act for one partner; that link arrives with the partners app.
+    A coordinator acts for one partner (ANAPEC, INDH, the Foundation): without one they can do nothing.
     """
 
     class Role(models.TextChoices):
@@ -59,6 +59,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         Region, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     national = models.BooleanField(_("national scope"), default=False)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("partner"),
+        help_text=_("The partner a coordinator acts for. A coordinator without one can do nothing."),
+    )
     two_factor_required = models.BooleanField(
         _("two-factor authentication required"),
         default=False,
@@ -116,6 +125,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def must_use_two_factor(self) -> bool:
         """Administrators, and anyone an administrator flags, log in with a code (when the site requires it)."""
         return self.is_staff or self.two_factor_required
+
+    @property
+    def acting_partner_id(self) -> int | None:
+        """The partner this user acts for: a coordinator's, else None (fail closed)."""
+        return self.partner_id if self.is_active and self.role == self.Role.COORDINATOR else None
 
     @property
     def is_national(self) -> bool:

@@ -29,7 +29,7 @@ def home_card(user) -> dict:
 HOME_CARDS = [HomeCard("beneficiaries/home_cards.html", context=home_card)]
 
 
-def timeline_events(beneficiary):
+def timeline_events(beneficiary, user):
     """Registration, status changes and corrections, merges from an import and consents, from the change history."""
     events = []
     previous_status = None

@@ -47,8 +47,10 @@ INSTALLED_APPS = [
     "reintegration.apps.OTPStaticConfig",
     "reintegration.apps.TasksConfig",
     "territory",
+    "partners",
     "accounts",
     "beneficiaries",
+    "projects",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 
 from accounts.models import User
 from reintegration.lib.append_only import triggers_suspended
-from tests.factories import UserFactory, province, region
+from tests.factories import UserFactory, partner, province, region
 
 KHEMISSET = "04.291"
 RABAT = "04.421"
@@ -48,7 +48,30 @@ def rabat_staff(db):
 
 @pytest.fixture
 def rsk_coordinator(db):
-    return UserFactory(username="rsk.coordinator", role=User.Role.COORDINATOR, province=None, region=region("04"))
+    """ANAPEC's advisor for the Rabat-Salé-Kénitra region: studies the projects."""
+    return UserFactory(
+        username="rsk.coordinator",
+        role=User.Role.COORDINATOR,
+        province=None,
+        region=region("04"),
+        partner=partner("ANAPEC"),
+    )
+
+
+@pytest.fixture
+def khemisset_indh(db):
+    """INDH's coordinator (CPDH) in Khémisset: approves INDH's funding lines."""
+    return UserFactory(
+        username="khemisset.indh", role=User.Role.COORDINATOR, province=province(KHEMISSET), partner=partner("INDH")
+    )
+
+
+@pytest.fixture
+def rsk_fm6rd(db):
+    """The Foundation's regional centre coordinator: approves FM6RD's funding lines."""
+    return UserFactory(
+        username="rsk.fm6rd", role=User.Role.COORDINATOR, province=None, region=region("04"), partner=partner("FM6RD")
+    )
 
 
 @pytest.fixture

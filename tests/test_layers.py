@@ -12,7 +12,7 @@ from django.conf import settings
 
 # Bottom to top; an app may import the apps on its floor or below. Future apps are listed so
 # they are checked the day they are added.
-FLOORS = ["territory", "accounts", "partners", "beneficiaries", "projects", "disbursements", "dashboards"]
+FLOORS = ["territory", "partners", "accounts", "beneficiaries", "projects", "disbursements", "dashboards"]
 PROJECT_PACKAGE = "reintegration"
 ROOT = Path(settings.BASE_DIR)
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from beneficiaries.identity import mask_cin, validate_person_name
 from beneficiaries.models.consent import Consent
+from reintegration.lib.contributions import need_to_know
 from reintegration.lib.names import (
     fold,
     person_key,
@@ -40,7 +41,12 @@ NAME_KEYS = ("sort_name", "sort_name_ar", "search_text", "person_key", "person_k
 
 class BeneficiaryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(province_q(user))
+        """The people of the user's scope; for a coordinator, only those they need to know (Law
+        09-08, purpose limitation): a project of the person submitted to their partner."""
+        visible = self.filter(province_q(user))
+        if getattr(user, "role", None) == "coordinator":
+            return visible.filter(need_to_know(user))
+        return visible
 
     def with_province(self):
         return self.select_related("province")
@@ -127,6 +133,14 @@ class Beneficiary(models.Model):
     }
     # Staff correct the moves they make; only an administrator steps back from a project status.
     STAFF_STEP_BACK_FROM = {Status.ACCOMPANIED, Status.EXITED}
+    # The order in which the person's projects move them (advance_with_project).
+    PROJECT_STAGES = [
+        Status.REGISTERED,
+        Status.ACCOMPANIED,
+        Status.PROJECT_IN_PREPARATION,
+        Status.FUNDED,
+        Status.FOLLOWED_UP,
+    ]
 
     class ExitReason(models.TextChoices):
         REINTEGRATED = "reintegrated", _("Reintegrated")
@@ -412,3 +426,36 @@ class Beneficiary(models.Model):
             current._change_reason = reason
             current.save(update_fields=["status", "exit_reason", "updated_at"])
         self.status, self.exit_reason = current.status, current.exit_reason
+
+    def advance_with_project(self, status: str, *, by) -> bool:
+        """Move forward to `status` because a project of the person moved (submitted, first
+        delivery, first visit). Never backwards, and never someone who left the programme.
+        Only the project transitions call this, inside their own transaction."""
+        current = Beneficiary.objects.select_for_update().get(pk=self.pk)
+        if current.status not in self.PROJECT_STAGES:
+            return False
+        if self.PROJECT_STAGES.index(current.status) >= self.PROJECT_STAGES.index(status):
+            return False
+        current.status = status
+        current._history_user = by
+        current.save(update_fields=["status", "updated_at"])
+        self.status = status
+        return True
+
+    def step_back_with_project(self, *, by, reason: str) -> bool:
+        """Back to "accompanied" when the project being prepared was withdrawn (the project
+        transition checks the person has no other one); the reason shows on the timeline."""
+        current = Beneficiary.objects.select_for_update().get(pk=self.pk)
+        if current.status != self.Status.PROJECT_IN_PREPARATION:
+            return False
+        current.status = self.Status.ACCOMPANIED
+        current._history_user = by
+        current._change_reason = reason
+        current.save(update_fields=["status", "updated_at"])
+        self.status = current.status
+        return True
+
+    def has_valid_consent(self, purpose: str, on: date | None = None) -> bool:
+        """A consent for `purpose`, given by `on` (today) and not withdrawn."""
+        on = on or timezone.localdate()
+        return self.consents.filter(purpose=purpose, given_on__lte=on, withdrawn_on__isnull=True).exists()

@@ -158,7 +158,7 @@ def detail_context(request, beneficiary, **overrides):
     return {
         "beneficiary": beneficiary,
         "consents": beneficiary.consents.select_related("recorded_by"),
-        "timeline": contributions.timeline(beneficiary),
+        "timeline": contributions.timeline(beneficiary, request.user),
         "can_edit": can_edit,
         "can_reveal": can_reveal_beneficiary_cin(request.user, beneficiary),
         "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,

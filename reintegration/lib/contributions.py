@@ -4,7 +4,8 @@ An app's `contributions.py` may define any of:
 
     NAVIGATION = [NavEntry(_("Projects"), "projects:list", visible=can_read_projects, count=waiting_for)]
     HOME_CARDS = [HomeCard("projects/home_cards.html", context=home_card)]
-    def timeline_events(beneficiary): -> iterable of (when, label, by)
+    def timeline_events(beneficiary, user): -> iterable of (when, label, by), what `user` may see
+    def beneficiaries_known_to(user): -> querysets of beneficiary ids a coordinator needs to know
 
 The project package imports no app: it finds these modules the way `load_demo` finds `demo.py`,
 by visiting the installed apps in INSTALLED_APPS order (lower floors first).
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.signals import setting_changed
+from django.db.models import Q
 from django.dispatch import receiver
 from django.urls import reverse
 
@@ -75,10 +77,20 @@ def home_cards(user) -> list[dict]:
     return [{"template": template, "card": context} for template, context in shown if context is not None]
 
 
-def timeline(beneficiary) -> list[tuple]:
-    """Every app's events about this person, newest first."""
+def timeline(beneficiary, user) -> list[tuple]:
+    """Every app's events about this person that `user` may see, newest first."""
     events = []
     for module in app_modules("contributions"):
         if hasattr(module, "timeline_events"):
-            events.extend(module.timeline_events(beneficiary))
+            events.extend(module.timeline_events(beneficiary, user))
     return sorted(events, key=lambda event: event[0], reverse=True)
+
+
+def need_to_know(user) -> Q:
+    """The people a coordinator has a reason to see, as a filter on beneficiary ids: those the apps
+    above the registry name (a project submitted to the coordinator's partner). No app: no one."""
+    condition = Q(pk__in=[])
+    for module in app_modules("contributions"):
+        for ids in getattr(module, "beneficiaries_known_to", lambda user: [])(user):
+            condition |= Q(pk__in=ids)
+    return condition

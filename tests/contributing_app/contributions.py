@@ -8,7 +8,7 @@ NAVIGATION = [NavEntry("Micro-projects", "home", visible=lambda user: user.role 
 HOME_CARDS = [HomeCard("contributing_app/card.html", context=lambda user: {"title": f"Projects of {user.username}"})]
 
 
-def timeline_events(beneficiary):
+def timeline_events(beneficiary, user):
     registered = beneficiary.created_at
     return [
         (registered + timedelta(days=30), "Project submitted", None),

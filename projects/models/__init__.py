@@ -1,0 +1,6 @@
+from projects.models.events import ProjectEvent
+from projects.models.project import FundingLine, MicroProject
+from projects.models.study import Study
+from projects.models.visits import FollowUpVisit
+
+__all__ = ["FollowUpVisit", "FundingLine", "MicroProject", "ProjectEvent", "Study"]

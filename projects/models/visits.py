@@ -1,0 +1,62 @@
+"""What a follow-up visit found: is the business running, is the equipment in use, what does it earn."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reintegration.lib.text import validate_multiline
+
+
+class FollowUpVisit(models.Model):
+    class BusinessStatus(models.TextChoices):
+        OPERATING = "operating", _("Operating")
+        STRUGGLING = "struggling", _("Struggling")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    project = models.ForeignKey(
+        "projects.MicroProject", models.PROTECT, related_name="visits", verbose_name=_("project")
+    )
+    visited_on = models.DateField(_("visited on"))
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("visitor"))
+    business_status = models.CharField(_("business status"), max_length=12, choices=BusinessStatus.choices)
+    equipment_in_use = models.BooleanField(_("equipment still in use"), default=True)
+    monthly_revenue = models.DecimalField(
+        _("estimated monthly revenue (MAD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    jobs = models.PositiveSmallIntegerField(_("jobs"), default=1)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline])
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+        ordering = ["-visited_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="projects_followupvisit_next_after_visit",
+                condition=models.Q(next_visit_due__isnull=True) | models.Q(next_visit_due__gt=models.F("visited_on")),
+                violation_error_message=_("The next visit must fall after this one."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.visited_on}"
+
+    def clean(self):
+        if self.visited_on and self.visited_on > timezone.localdate():
+            raise ValidationError({"visited_on": _("A visit cannot be recorded before it happens.")})
