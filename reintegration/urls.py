@@ -19,4 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("beneficiaries/", include("beneficiaries.urls")),
+    path("partners/", include("partners.urls")),
+    path("projects/", include("projects.urls")),
 ]

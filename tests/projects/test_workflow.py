@@ -77,6 +77,6 @@ def test_an_approval_beyond_the_contribution_names_what_is_left(
     fund(big, convention, "INDH", "1300000")
     big.submit(by=khemisset_staff)
     big.record_study(by=rsk_coordinator, feasible=True, expected_monthly_revenue=1, recommended_amount=1)
-    with translation.override("en"), pytest.raises(ValidationError, match="INDH has 1,200,000.00"):
+    with translation.override("en"), pytest.raises(ValidationError, match=r"INDH has 1,200,000\.00"):
         big.approve_line(big.lines.get(), by=khemisset_indh)
     assert not ProjectEvent.objects.filter(project=big, action="approve_line").exists()
