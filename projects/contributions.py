@@ -90,11 +90,13 @@ def convention_amounts(convention_ids) -> dict:
     approved = FundingLine.objects.filter(
         convention__in=convention_ids, decision=FundingLine.Decision.APPROVED, project__status__in=APPROVED_OR_LATER
     )
-    leads = approved.values_list("convention", "project__lead")
+    leads = approved.order_by().values_list("convention", "project__lead")
     collective = approved.filter(project__co_beneficiaries__isnull=False)
     people = Counter(
         convention
-        for convention, _person in leads.union(collective.values_list("convention", "project__co_beneficiaries"))
+        for convention, _person in leads.union(
+            collective.order_by().values_list("convention", "project__co_beneficiaries")
+        ).order_by()
     )
     return {
         "committed": {(row["convention"], row["partner"]): row["total"] for row in committed},
