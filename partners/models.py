@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from partners.figures import committed_by
 from reintegration.lib.documents import validate_document
 from reintegration.lib.money import format_mad
 from reintegration.lib.text import validate_line, validate_multiline
@@ -178,10 +179,9 @@ class Convention(models.Model):
             current.save(update_fields=["envelope"])
         self.envelope = envelope
 
-    def set_contribution(self, partner, amount: Decimal, in_kind: str = "", *, by, committed: Decimal = ZERO):
+    def set_contribution(self, partner, amount: Decimal, in_kind: str = "", *, by):
         """Add or change `partner`'s contribution. The contributions never exceed the envelope, and a
-        contribution never falls below what was already committed from it (`committed`, the sum of
-        its approved funding lines, which the projects app passes in)."""
+        contribution never falls below what its partner has already committed (its approved lines)."""
         if amount < 0:
             raise ValidationError(_("A contribution cannot be negative."), code="negative")
         with transaction.atomic():
@@ -196,6 +196,12 @@ class Convention(models.Model):
                     code="over_envelope",
                     params={"room": format_mad(room), "partner": partner.acronym},
                 )
+            # Lock the contribution too, as an approval does: an approval committing from it now
+            # would otherwise slip under a cut computed before it.
+            contribution = current.contributions.select_for_update().filter(partner=partner).first() or Contribution(
+                convention=current, partner=partner
+            )
+            committed = committed_by(current, partner)
             if amount < committed:
                 raise ValidationError(
                     _(
@@ -205,9 +211,6 @@ class Convention(models.Model):
                     code="below_committed",
                     params={"partner": partner.acronym, "committed": format_mad(committed)},
                 )
-            contribution = current.contributions.filter(partner=partner).first() or Contribution(
-                convention=current, partner=partner
-            )
             contribution.amount, contribution.in_kind = amount, in_kind
             contribution._history_user = by
             contribution.full_clean(exclude=["convention"])
