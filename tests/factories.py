@@ -48,9 +48,13 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
 
 
 def partner(acronym: str):
-    """One of the programme's partners, added by a data migration (INDH, FM6RD, ANAPEC)."""
+    """One of the programme's partners (INDH, FM6RD, ANAPEC): added by a data migration, and again
+    here after a transactional test's flush emptied the table."""
     from partners.models import Partner
+    from partners.reference import load_programme_partners
 
+    if not Partner.objects.filter(acronym=acronym).exists():
+        load_programme_partners(Partner)
     return Partner.objects.get(acronym=acronym)
 
 

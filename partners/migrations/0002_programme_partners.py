@@ -2,32 +2,11 @@
 
 from django.db import migrations
 
-PARTNERS = [
-    (
-        "INDH",
-        "Initiative nationale pour le développement humain (Comité provincial de développement humain, CPDH)",
-        "المبادرة الوطنية للتنمية البشرية (اللجنة الإقليمية للتنمية البشرية)",
-        "funder",
-    ),
-    (
-        "FM6RD",
-        "Fondation Mohammed VI pour la réinsertion des détenus",
-        "مؤسسة محمد السادس لإعادة إدماج السجناء",
-        "funder",
-    ),
-    (
-        "ANAPEC",
-        "Agence nationale de promotion de l'emploi et des compétences",
-        "الوكالة الوطنية لإنعاش التشغيل والكفاءات",
-        "technical",
-    ),
-]
+from partners.reference import load_programme_partners
 
 
 def add_partners(apps, schema_editor):
-    Partner = apps.get_model("partners", "Partner")
-    for acronym, name_fr, name_ar, kind in PARTNERS:
-        Partner.objects.get_or_create(acronym=acronym, defaults={"name_fr": name_fr, "name_ar": name_ar, "kind": kind})
+    load_programme_partners(apps.get_model("partners", "Partner"))
 
 
 class Migration(migrations.Migration):

@@ -47,10 +47,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def territory(transactional_db):
     """live_server's transactional tests flush the tables: reload the reference data."""
+    from partners.models import Partner
+    from partners.reference import load_programme_partners
     from territory.models import Province, Region
     from territory.reference import load_reference
 
     load_reference(Region, Province)
+    load_programme_partners(Partner)
 
 
 @pytest.fixture
