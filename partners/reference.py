@@ -23,6 +23,6 @@ PROGRAMME_PARTNERS = [
 ]
 
 
-def load_programme_partners(Partner) -> None:  # noqa: N803 - the historical model of a migration, or the real one
+def load_programme_partners(Partner) -> None:  # the historical model of a migration, or the real one
     for acronym, name_fr, name_ar, kind in PROGRAMME_PARTNERS:
         Partner.objects.get_or_create(acronym=acronym, defaults={"name_fr": name_fr, "name_ar": name_ar, "kind": kind})
