@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.views.decorators.cache import never_cache
 
 from reintegration.lib import contributions
@@ -18,8 +19,11 @@ def home(request):
 
 
 def permission_denied(request, exception):
-    """The 403 page: a refusal that protects personal data says so (never which record was asked)."""
-    context = {"personal_data": isinstance(exception, PersonalDataDenied)}
+    """The 403 page: a refusal that protects personal data says so (never which record was asked);
+    one raised with a sentence for the user (`PermissionDenied(_("You submitted this project..."))`)
+    shows it."""
+    reason = exception.args[0] if exception.args and isinstance(exception.args[0], str | Promise) else ""
+    context = {"personal_data": isinstance(exception, PersonalDataDenied), "reason": reason}
     return render(request, "403.html", context, status=403)
 
 

@@ -16,7 +16,8 @@ class AccessLogQuerySet(models.QuerySet):
 
 
 class AccessLog(models.Model):
-    """Who saw which personal data, when: one row per detail view, CIN reveal, CIN search and export.
+    """Who saw which personal data, when: one row per detail view, CIN reveal, CIN search, export and
+    document download.
     Append-only.
 
     Written through beneficiaries.access.log_access.
@@ -27,6 +28,7 @@ class AccessLog(models.Model):
         REVEAL_CIN = "reveal_cin", _("Revealed the CIN")
         EXPORT = "export", _("Exported a list")
         SEARCH_CIN = "search_cin", _("Searched by CIN")
+        DOCUMENT = "document", _("Downloaded a document")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user"))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
