@@ -427,7 +427,7 @@ class MicroProject(models.Model):
     def _line_for_decision(self, line, by) -> "FundingLine":
         """The line, locked, when `by` acts for its partner, did not submit the project, and the
         line still waits for a decision."""
-        line = self.lines.select_for_update().select_related("partner", "convention").get(pk=line.pk)
+        line = self.lines.select_for_update(of=("self",)).select_related("partner", "convention").get(pk=line.pk)
         if not permissions.can_decide_line(by, line):
             raise PermissionDenied
         if permissions.is_maker(by, self):
