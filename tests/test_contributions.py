@@ -6,6 +6,7 @@ from django.utils import translation
 
 from reintegration.lib import contributions
 from tests.factories import BeneficiaryFactory
+from tests.need_to_know import submitted_project
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +16,11 @@ def english(settings):
         yield
 
 
+REGISTRY = ("Beneficiaries", "/beneficiaries/")
+PROJECTS = ("Projects", "/projects/")
+VISITS_DUE = ("Visits due", "/projects/visits-due/")
+
+
 def labels(user):
     return [(str(entry["label"]), entry["url"]) for entry in contributions.navigation(user)]
 
@@ -22,10 +28,14 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [("Beneficiaries", "/beneficiaries/")]),
-        ("rsk_coordinator", [("Beneficiaries", "/beneficiaries/")]),
-        ("admin_user", [("Beneficiaries", "/beneficiaries/")]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE]),
+        # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
+        ("rsk_coordinator", [REGISTRY, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE]),
+        # INDH funds them: its coordinator has the worklist of lines to decide.
+        ("khemisset_indh", [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE]),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE]),
         ("khemisset_official", []),
+        ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],
 )
 def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona, entries, request, db):
@@ -43,9 +53,9 @@ def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona
 )
 def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_register, can_read, request, db):
     user = request.getfixturevalue(persona)
-    BeneficiaryFactory()  # in Khémisset, in every one of these scopes
-    [card] = contributions.home_cards(user)
-    assert card["template"] == "beneficiaries/home_cards.html"
+    # In Khémisset, in every one of these scopes; studied by ANAPEC, so its coordinator knows them.
+    submitted_project(BeneficiaryFactory())
+    [card] = [card for card in contributions.home_cards(user) if card["template"] == "beneficiaries/home_cards.html"]
     assert card["card"] == {
         "can_register": can_register,
         "can_read": can_read,
@@ -71,7 +81,7 @@ def test_a_new_app_adds_its_menu_entry_with_its_worklist_count(contributing_app,
 
 
 def test_a_new_app_menu_entry_is_hidden_from_who_its_predicate_refuses(contributing_app, rsk_coordinator):
-    assert [label for label, _ in labels(rsk_coordinator)] == ["Beneficiaries"]
+    assert "Micro-projects" not in [label for label, _ in labels(rsk_coordinator)]
 
 
 def test_a_new_app_adds_its_home_card(contributing_app, client_for, khemisset_staff):
