@@ -1,5 +1,7 @@
 """Apps contribute menu entries, home-page cards and timeline events; the project names none of them."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -96,8 +98,35 @@ def test_a_new_app_events_join_the_timeline_newest_first(contributing_app, clien
     assert "Project submitted" in response.text
 
 
+def test_a_new_app_adds_its_panel_to_the_record_page_with_its_links_and_actions(
+    contributing_app, client_for, khemisset_staff
+):
+    person = BeneficiaryFactory(date_of_birth=date(1990, 5, 17))
+    html = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk])).text
+    assert '<h2 class="h5 card-title" id="record-panel-2-heading">Trainings</h2>' in html  # after the projects'
+    assert '<a href="/trainings/7/"><bdi>Couture, 2025</bdi></a>' in html
+    assert "Completed" in html
+    assert f'href="/trainings/new/?person={person.pk}">Enrol in a training</a>' in html
+    assert "No training yet." not in html
+
+
+def test_a_new_app_panel_without_rows_says_what_its_empty_text_says(contributing_app, client_for, khemisset_staff):
+    person = BeneficiaryFactory(date_of_birth=date(1960, 1, 2))
+    html = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk])).text
+    assert "No training yet." in html
+    assert "/trainings/7/" not in html
+
+
+def test_a_new_app_panel_is_hidden_from_who_its_context_refuses(contributing_app, client_for, admin_user):
+    person = BeneficiaryFactory()
+    response = client_for(admin_user).get(reverse("beneficiaries:detail", args=[person.pk]))
+    assert response.status_code == 200
+    assert "Trainings" not in response.text
+
+
 def test_without_the_new_app_its_contributions_are_gone(client_for, khemisset_staff):
     person = BeneficiaryFactory()
     response = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk]))
     assert [str(label) for _, label, _ in response.context["timeline"]] == ["Registered"]
     assert "Micro-projects" not in response.text
+    assert "Trainings" not in response.text
