@@ -62,6 +62,8 @@ def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_re
         "can_register": can_register,
         "can_read": can_read,
         "in_scope": 1,
+        "need_to_know": persona == "rsk_coordinator",
+        "partner": "ANAPEC" if persona == "rsk_coordinator" else "",
         "dashboards_coming": True,
     }
 
