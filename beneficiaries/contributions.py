@@ -20,6 +20,9 @@ def home_card(user) -> dict:
         "can_register": can_edit_registry(user),
         "can_read": can_read_registry(user),
         "in_scope": Beneficiary.objects.visible_to(user).count(),
+        # A coordinator sees only the people they need to know: the card says so, and for whom.
+        "need_to_know": user.role == user.Role.COORDINATOR,
+        "partner": user.partner.acronym if user.acting_partner_id else "",
         # Who may not read the registry is told why, and what the dashboards will bring, until
         # they exist (asked by name: the registry imports no app above it).
         "dashboards_coming": not apps.is_installed("dashboards"),

@@ -1,17 +1,20 @@
 """What the projects app adds to the shared pages: menu entries with the worklists' counts, the
-people coordinators need to know, the timeline of a person's projects, and the amounts committed
-from each convention. Found by reintegration.lib.contributions."""
+people coordinators need to know, the timeline of a person's projects, the amounts committed
+from each convention, and the projects panel of a person's record. Found by
+reintegration.lib.contributions."""
 
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import FundingLine, MicroProject, ProjectEvent
 from projects.models.states import APPROVED_OR_LATER
-from projects.permissions import can_read_projects
-from reintegration.lib.contributions import NavEntry
+from projects.permissions import can_draft_projects, can_read_projects
+from reintegration.lib.contributions import NavEntry, RecordPanel
 from reintegration.lib.money import format_mad
 
 
@@ -102,3 +105,27 @@ def convention_amounts(convention_ids) -> dict:
         "committed": {(row["convention"], row["partner"]): row["total"] for row in committed},
         "beneficiaries": dict(people),
     }
+
+
+def projects_of_person(beneficiary, user):
+    """The record page's panel: the person's projects this user may see, and for staff and admins
+    the way to draft one for them (not for someone who left the programme)."""
+    if not can_read_projects(user):
+        return None
+    projects = MicroProject.objects.visible_to(user).of_beneficiary(beneficiary).order_by("-created_at", "-pk")
+    actions = []
+    if can_draft_projects(user) and beneficiary.status != beneficiary.Status.EXITED:
+        url = f"{reverse('projects:create')}?{urlencode({'lead': beneficiary.pk})}"
+        actions.append({"label": _("Draft a project"), "url": url})
+    return {
+        "heading": _("Projects"),
+        "rows": [
+            {"label": project.title, "url": project.get_absolute_url(), "status": project.get_status_display()}
+            for project in projects
+        ],
+        "empty": _("No project yet."),
+        "actions": actions,
+    }
+
+
+RECORD_PANELS = [RecordPanel(context=projects_of_person)]

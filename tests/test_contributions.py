@@ -1,11 +1,14 @@
 """Apps contribute menu entries, home-page cards and timeline events; the project names none of them."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from reintegration.lib import contributions
 from tests.factories import BeneficiaryFactory
+from tests.need_to_know import submitted_project
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +18,11 @@ def english(settings):
         yield
 
 
+REGISTRY = ("Beneficiaries", "/beneficiaries/")
+PROJECTS = ("Projects", "/projects/")
+VISITS_DUE = ("Visits due", "/projects/visits-due/")
+
+
 def labels(user):
     return [(str(entry["label"]), entry["url"]) for entry in contributions.navigation(user)]
 
@@ -22,10 +30,14 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [("Beneficiaries", "/beneficiaries/")]),
-        ("rsk_coordinator", [("Beneficiaries", "/beneficiaries/")]),
-        ("admin_user", [("Beneficiaries", "/beneficiaries/")]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE]),
+        # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
+        ("rsk_coordinator", [REGISTRY, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE]),
+        # INDH funds them: its coordinator has the worklist of lines to decide.
+        ("khemisset_indh", [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE]),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE]),
         ("khemisset_official", []),
+        ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],
 )
 def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona, entries, request, db):
@@ -43,13 +55,15 @@ def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona
 )
 def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_register, can_read, request, db):
     user = request.getfixturevalue(persona)
-    BeneficiaryFactory()  # in Khémisset, in every one of these scopes
-    [card] = contributions.home_cards(user)
-    assert card["template"] == "beneficiaries/home_cards.html"
+    # In Khémisset, in every one of these scopes; studied by ANAPEC, so its coordinator knows them.
+    submitted_project(BeneficiaryFactory())
+    [card] = [card for card in contributions.home_cards(user) if card["template"] == "beneficiaries/home_cards.html"]
     assert card["card"] == {
         "can_register": can_register,
         "can_read": can_read,
         "in_scope": 1,
+        "need_to_know": persona == "rsk_coordinator",
+        "partner": "ANAPEC" if persona == "rsk_coordinator" else "",
         "dashboards_coming": True,
     }
 
@@ -71,7 +85,7 @@ def test_a_new_app_adds_its_menu_entry_with_its_worklist_count(contributing_app,
 
 
 def test_a_new_app_menu_entry_is_hidden_from_who_its_predicate_refuses(contributing_app, rsk_coordinator):
-    assert [label for label, _ in labels(rsk_coordinator)] == ["Beneficiaries"]
+    assert "Micro-projects" not in [label for label, _ in labels(rsk_coordinator)]
 
 
 def test_a_new_app_adds_its_home_card(contributing_app, client_for, khemisset_staff):
@@ -86,8 +100,35 @@ def test_a_new_app_events_join_the_timeline_newest_first(contributing_app, clien
     assert "Project submitted" in response.text
 
 
+def test_a_new_app_adds_its_panel_to_the_record_page_with_its_links_and_actions(
+    contributing_app, client_for, khemisset_staff
+):
+    person = BeneficiaryFactory(date_of_birth=date(1990, 5, 17))
+    html = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk])).text
+    assert '<h2 class="h5 card-title" id="record-panel-2-heading">Trainings</h2>' in html  # after the projects'
+    assert '<a href="/trainings/7/"><bdi>Couture, 2025</bdi></a>' in html
+    assert "Completed" in html
+    assert f'href="/trainings/new/?person={person.pk}">Enrol in a training</a>' in html
+    assert "No training yet." not in html
+
+
+def test_a_new_app_panel_without_rows_says_what_its_empty_text_says(contributing_app, client_for, khemisset_staff):
+    person = BeneficiaryFactory(date_of_birth=date(1960, 1, 2))
+    html = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk])).text
+    assert "No training yet." in html
+    assert "/trainings/7/" not in html
+
+
+def test_a_new_app_panel_is_hidden_from_who_its_context_refuses(contributing_app, client_for, admin_user):
+    person = BeneficiaryFactory()
+    response = client_for(admin_user).get(reverse("beneficiaries:detail", args=[person.pk]))
+    assert response.status_code == 200
+    assert "Trainings" not in response.text
+
+
 def test_without_the_new_app_its_contributions_are_gone(client_for, khemisset_staff):
     person = BeneficiaryFactory()
     response = client_for(khemisset_staff).get(reverse("beneficiaries:detail", args=[person.pk]))
     assert [str(label) for _, label, _ in response.context["timeline"]] == ["Registered"]
     assert "Micro-projects" not in response.text
+    assert "Trainings" not in response.text

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from beneficiaries.models import Consent
-from tests.factories import BeneficiaryFactory
+from tests.factories import BeneficiaryFactory, ProjectFactory
 
 VNU = Path(__file__).resolve().parent.parent / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 LANGUAGES = ["ar", "fr"]
@@ -61,6 +61,8 @@ def main_pages(client, staff) -> dict[str, str]:
     Consent.objects.create(
         beneficiary=person, purpose=Consent.Purpose.PROGRAMME, given_on=date(2025, 3, 1), recorded_by=staff
     )
+    # A draft of theirs fills the record's projects panel (a row, its status, "Draft a project").
+    ProjectFactory(lead=person, title="Atelier de couture", created_by=staff)
     BeneficiaryFactory.create_batch(3, province=staff.province)
     # Row 4 of the import below resembles him: the preview lists a probable duplicate with its choices.
     BeneficiaryFactory(province=staff.province, first_name="Karim", last_name="Bennani", date_of_birth=date(1960, 1, 2))

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import BeneficiaryFactory
+from tests.need_to_know import submitted_project
 
 LAW = "09-08"
 
@@ -43,6 +44,7 @@ def test_the_personal_data_refusal_tells_nothing_about_the_record(client_for, kh
 
 def test_a_refusal_about_an_action_stays_generic(client_for, rsk_coordinator, person):
     """A coordinator may read the record but not edit it: that 403 is about the role, not the law."""
+    submitted_project(person)  # studied by ANAPEC: its coordinator needs to know the person
     response = english(client_for(rsk_coordinator)).get(reverse("beneficiaries:edit", args=[person.pk]))
     assert response.status_code == 403
     assert LAW not in response.content.decode()

@@ -159,6 +159,7 @@ def detail_context(request, beneficiary, **overrides):
         "beneficiary": beneficiary,
         "consents": beneficiary.consents.select_related("recorded_by"),
         "timeline": contributions.timeline(beneficiary, request.user),
+        "record_panels": contributions.record_panels(beneficiary, request.user),
         "can_edit": can_edit,
         "can_reveal": can_reveal_beneficiary_cin(request.user, beneficiary),
         "status_form": StatusForm(beneficiary=beneficiary) if can_edit and beneficiary.allowed_statuses() else None,

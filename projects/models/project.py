@@ -427,8 +427,9 @@ class MicroProject(models.Model):
     def _line_for_decision(self, line, by) -> "FundingLine":
         """The line, locked, when `by` acts for its partner, did not submit the project, and the
         line still waits for a decision."""
-        line = self.lines.select_for_update(of=("self",)).select_related("partner", "convention").get(pk=line.pk)
-        if not permissions.can_decide_line(by, line):
+        locked = self.lines.select_for_update(of=("self",)).select_related("partner", "convention")
+        line = locked.filter(pk=line.pk).first()
+        if line is None or not permissions.can_decide_line(by, line):  # None: a line of another project
             raise PermissionDenied
         if permissions.is_maker(by, self):
             # Maker ≠ checker, on the server: whoever submitted the project never approves a line of it.

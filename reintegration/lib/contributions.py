@@ -4,8 +4,20 @@ An app's `contributions.py` may define any of:
 
     NAVIGATION = [NavEntry(_("Projects"), "projects:list", visible=can_read_projects, count=waiting_for)]
     HOME_CARDS = [HomeCard("projects/home_cards.html", context=home_card)]
+    RECORD_PANELS = [RecordPanel(context=projects_of_person)]
     def timeline_events(beneficiary, user): -> iterable of (when, label, by), what `user` may see
     def beneficiaries_known_to(user): -> querysets of beneficiary ids a coordinator needs to know
+
+A record panel is a card on a beneficiary's record page, for what an app above the registry holds
+about the person. `context(beneficiary, user)` returns None (nothing to show this user) or what its
+template draws; the default template, templates/includes/record_panel.html, takes
+
+    {"heading": _("Projects"),
+     "rows": [{"label": title, "url": page, "status": status label}, ...],   # links to the app's pages
+     "empty": _("No project yet."),                                          # said when rows is empty
+     "actions": [{"label": _("Draft a project"), "url": url}, ...]}          # buttons under the rows
+
+so an app adds a panel without a template of its own (RecordPanel(context, template=...) for one).
 
 The project package imports no app: it finds these modules the way `load_demo` finds `demo.py`,
 by visiting the installed apps in INSTALLED_APPS order (lower floors first).
@@ -42,6 +54,15 @@ class HomeCard:
     context: Callable
 
 
+@dataclass(frozen=True)
+class RecordPanel:
+    """A card on a person's record page: `template` is given `context(beneficiary, user)` as
+    `panel` (None: not shown). What the default template draws is in this module's docstring."""
+
+    context: Callable
+    template: str = "includes/record_panel.html"
+
+
 def app_modules(name: str) -> list:
     """Each installed app's `<app>.<name>` module, for the apps that have one."""
     return list(_app_modules(name))
@@ -75,6 +96,12 @@ def home_cards(user) -> list[dict]:
     cards = [card for module in app_modules("contributions") for card in getattr(module, "HOME_CARDS", [])]
     shown = [(card.template, card.context(user)) for card in cards]
     return [{"template": template, "card": context} for template, context in shown if context is not None]
+
+
+def record_panels(beneficiary, user) -> list[dict]:
+    panels = [panel for module in app_modules("contributions") for panel in getattr(module, "RECORD_PANELS", [])]
+    shown = [(panel.template, panel.context(beneficiary, user)) for panel in panels]
+    return [{"template": template, "panel": context} for template, context in shown if context is not None]
 
 
 def timeline(beneficiary, user) -> list[tuple]:

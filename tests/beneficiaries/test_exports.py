@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from tests.beneficiaries.spreadsheets import start_import
 from tests.factories import BeneficiaryFactory
+from tests.need_to_know import submitted_project
 
 EXPORT = "beneficiaries:export"
 
@@ -306,7 +307,9 @@ def test_an_edited_export_updates_the_person_without_cin_found_by_name_and_birth
 def test_a_masked_cin_from_a_coordinators_export_is_refused_on_import_with_a_clear_message(
     client_for, khemisset_staff, rsk_coordinator, registry, django_capture_on_commit_callbacks, file_format
 ):
+    submitted_project(*registry)  # a collective project studied by ANAPEC: its coordinator knows all three
     exported = export(client_for(rsk_coordinator), file_format)
+    assert len(rows_of(exported)) == 1 + len(registry)
     assert "AB****67" in [row[0] for row in rows_of(exported)]
     staff = client_for(khemisset_staff)
     job = start_import(staff, django_capture_on_commit_callbacks, exported.content, f"export.{file_format}")

@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 from accounts.models import User
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
 from tests.factories import BeneficiaryFactory, UserFactory, province
+from tests.need_to_know import submitted_project
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,15 @@ def records(khemisset_staff):
     job = ImportJob.objects.create(
         created_by=khemisset_staff, province=province("04.291"), original_name="x.csv", file="imports/x.csv"
     )
-    return {"person": person, "consent": consent, "job": job}
+    return {"person": person, "consent": consent, "job": job, "status": Beneficiary.Status.REGISTERED}
+
+
+@pytest.fixture
+def known_to_anapec(records):
+    """The same records, the person with a project submitted to ANAPEC (which studies it): the
+    ANAPEC coordinator needs to know them, so the record is in their scope (no 404 to hide behind)."""
+    submitted_project(records["person"])
+    return {**records, "status": Beneficiary.Status.PROJECT_IN_PREPARATION}
 
 
 def record_url(name, records):
@@ -70,7 +79,7 @@ def ask(client, name, records):
 
 def nothing_changed(records):
     person, job = records["person"], records["job"]
-    assert Beneficiary.objects.get(pk=person.pk).status == Beneficiary.Status.REGISTERED
+    assert Beneficiary.objects.get(pk=person.pk).status == records["status"]
     assert Consent.objects.get(pk=records["consent"].pk).withdrawn_on is None
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.QUEUED
     assert not AccessLog.objects.exists()
@@ -96,14 +105,16 @@ def test_an_official_in_scope_gets_403(client_for, khemisset_official, records, 
 
 
 @pytest.mark.parametrize("name", [name for name, (_, who) in RECORD_ROUTES.items() if who == "writers"])
-def test_a_coordinator_in_scope_gets_403_on_what_only_staff_do(client_for, rsk_coordinator, records, name):
-    assert ask(client_for(rsk_coordinator), name, records).status_code == 403
-    nothing_changed(records)
+def test_a_coordinator_in_scope_gets_403_on_what_only_staff_do(client_for, rsk_coordinator, known_to_anapec, name):
+    assert ask(client_for(rsk_coordinator), name, known_to_anapec).status_code == 403
+    nothing_changed(known_to_anapec)
 
 
-def test_the_detail_page_offers_a_coordinator_no_edit_and_no_reveal(client_for, rsk_coordinator, records):
-    person = records["person"]
-    page = client_for(rsk_coordinator).get(reverse("beneficiaries:detail", args=[person.pk])).text
+def test_the_detail_page_offers_a_coordinator_no_edit_and_no_reveal(client_for, rsk_coordinator, known_to_anapec):
+    person = known_to_anapec["person"]
+    response = client_for(rsk_coordinator).get(reverse("beneficiaries:detail", args=[person.pk]))
+    assert response.status_code == 200
+    page = response.text
     assert reverse("beneficiaries:edit", args=[person.pk]) not in page
     assert reverse("beneficiaries:reveal_cin", args=[person.pk]) not in page
 

@@ -4,6 +4,9 @@ A user gets 200 (or, after a change that worked, the redirect to the record) in 
 record outside their scope, 403 when their role may not, and 405 for a GET on a change. Each case
 builds its own beneficiary (the test database is rolled back after each), because a POST that
 works changes it; a refused one must leave it exactly as it was.
+
+Both people have a project submitted to ANAPEC (it studies them): the RSK coordinator acts for
+ANAPEC and needs to know them. tests/projects/test_need_to_know.py covers the people they may not see.
 """
 
 import csv
@@ -17,6 +20,7 @@ from openpyxl import load_workbook
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from tests.conftest import KHEMISSET, RABAT
 from tests.factories import BeneficiaryFactory, province
+from tests.need_to_know import submitted_project
 
 OK, FORBIDDEN, NOT_FOUND = "ok", 403, 404
 
@@ -48,7 +52,7 @@ MUTATIONS = ["reveal_cin", "change_status", "record_consent", "withdraw_consent"
 
 @pytest.fixture
 def khadija(db):
-    """A Khémisset beneficiary with a programme consent (for the withdrawal)."""
+    """A Khémisset beneficiary with a programme consent (for the withdrawal), and a project."""
     person = BeneficiaryFactory(
         cin="KZ123456",
         first_name="Khadija",
@@ -59,12 +63,15 @@ def khadija(db):
     Consent.objects.create(
         beneficiary=person, purpose=Consent.Purpose.PROGRAMME, given_on=date(2025, 1, 1), recorded_by=person.created_by
     )
+    submitted_project(person)  # adds the consent to sharing with partners; "project in preparation"
     return person
 
 
 @pytest.fixture
 def tazi(db):
-    return BeneficiaryFactory(cin="RB765432", first_name="Karim", last_name="Tazi", province=province(RABAT))
+    person = BeneficiaryFactory(cin="RB765432", first_name="Karim", last_name="Tazi", province=province(RABAT))
+    submitted_project(person)
+    return person
 
 
 @pytest.fixture
@@ -210,12 +217,20 @@ def test_the_edit_form(as_persona, khadija, persona, expected):
 # One record: changing it
 
 
+def programme_consent(person):
+    return person.consents.get(purpose=Consent.Purpose.PROGRAMME)
+
+
 def post_change(client, name, person):
-    consent = person.consents.get()
+    consent = programme_consent(person)
     posts = {
         "edit": (url("edit", person.pk), record_form(person, phone="0700112233")),
         "reveal_cin": (url("reveal_cin", person.pk), {}),
-        "change_status": (url("change_status", person.pk), {"status": "accompanied", "confirm": "1"}),
+        # A project is being prepared: leaving the programme is the one move made by hand.
+        "change_status": (
+            url("change_status", person.pk),
+            {"status": "exited", "exit_reason": "moved_away", "confirm": "1"},
+        ),
         "record_consent": (url("record_consent", person.pk), {"purpose": "partners", "given_on": "2025-01-10"}),
         "withdraw_consent": (url("withdraw_consent", person.pk, consent.pk), {"withdrawn_on": "2025-06-30"}),
     }
@@ -234,9 +249,17 @@ def assert_changed(name, response, person, before):
     assert (response.status_code, response["Location"]) == (302, url("detail", person.pk))
     expected = {
         "edit": (status, "+212700112233", consents, reveals),
-        "change_status": ("accompanied", phone, consents, reveals),
+        "change_status": ("exited", phone, consents, reveals),
         "record_consent": (status, phone, sorted([*consents, ("partners", date(2025, 1, 10), None)]), reveals),
-        "withdraw_consent": (status, phone, [("programme", date(2025, 1, 1), date(2025, 6, 30))], reveals),
+        "withdraw_consent": (
+            status,
+            phone,
+            sorted(
+                (purpose, given_on, date(2025, 6, 30) if purpose == "programme" else withdrawn_on)
+                for purpose, given_on, withdrawn_on in consents
+            ),
+            reveals,
+        ),
     }
     assert state(person) == expected[name]
 
@@ -256,7 +279,7 @@ def test_each_change_to_a_record(as_persona, khadija, name, persona, expected):
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_a_get_on_a_change_answers_405_and_changes_nothing(as_persona, khadija, name, persona):
-    args = [khadija.pk, khadija.consents.get().pk] if name == "withdraw_consent" else [khadija.pk]
+    args = [khadija.pk, programme_consent(khadija).pk] if name == "withdraw_consent" else [khadija.pk]
     before = state(khadija)
     assert as_persona(persona).get(url(name, *args)).status_code == 405
     assert state(khadija) == before

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from tests.factories import BeneficiaryFactory, province
+from tests.need_to_know import submitted_project
 
 
 @pytest.fixture
@@ -71,6 +72,8 @@ def test_staff_see_people_of_their_province_only(client_for, khemisset_staff, kh
 
 
 def test_regional_coordinator_reads_but_cannot_write(client_for, rsk_coordinator, khemisset_person, rabat_person):
+    submitted_project(khemisset_person)  # both studied by ANAPEC, which the coordinator acts for
+    submitted_project(rabat_person)
     client = client_for(rsk_coordinator)
     page = client.get(url("list")).text
     assert "El Idrissi" in page and "Tazi" in page
@@ -332,6 +335,8 @@ def test_recording_a_consent(client_for, khemisset_staff, khemisset_person):
 def test_csv_export_keeps_arabic_masks_cin_for_coordinators_and_is_logged(
     client_for, rsk_coordinator, khemisset_person, rabat_person
 ):
+    submitted_project(khemisset_person)
+    submitted_project(rabat_person)
     response = client_for(rsk_coordinator).get(url("export", "csv"), {"q": "idrissi"})
     content = response.content.decode("utf-8")
     assert content.startswith("\ufeff")
@@ -402,6 +407,7 @@ def test_only_writers_in_scope_may_withdraw_a_consent(client_for, rsk_coordinato
     consent = Consent.objects.create(
         beneficiary=khemisset_person, purpose="programme", given_on=date(2025, 1, 1), recorded_by=rabat_staff
     )
+    submitted_project(khemisset_person)  # the ANAPEC coordinator knows the person: refused on the role
     withdraw = url("withdraw_consent", khemisset_person.pk, consent.pk)
     assert client_for(rsk_coordinator).post(withdraw, {"withdrawn_on": "2025-06-30"}).status_code == 403
     assert client_for(rabat_staff).post(withdraw, {"withdrawn_on": "2025-06-30"}).status_code == 404

@@ -6,6 +6,7 @@ from django.urls import reverse
 from beneficiaries.models import Beneficiary
 from tests.beneficiaries.spreadsheets import confirm_import, csv_bytes, person, start_import
 from tests.factories import BeneficiaryFactory, province
+from tests.need_to_know import submitted_project
 
 LIST = reverse("beneficiaries:list")
 
@@ -87,8 +88,10 @@ def test_a_phone_typed_in_any_form_finds_the_person(client_for, khemisset_staff,
 
 
 def test_a_coordinator_finds_by_phone_the_people_of_their_region_only(client_for, rsk_coordinator):
-    BeneficiaryFactory(first_name="Nadia", phone="+212661234567")
-    BeneficiaryFactory(first_name="Hind", phone="+212661234567", province=province("06.141"))  # another region
+    nadia = BeneficiaryFactory(first_name="Nadia", phone="+212661234567")
+    hind = BeneficiaryFactory(first_name="Hind", phone="+212661234567", province=province("06.141"))  # another region
+    submitted_project(nadia)  # both studied by ANAPEC: only the region keeps Hind out
+    submitted_project(hind)
     assert listed(client_for(rsk_coordinator), q="0661234567") == {"Nadia"}
 
 
