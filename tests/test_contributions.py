@@ -15,6 +15,11 @@ def english(settings):
         yield
 
 
+BENEFICIARIES = ("Beneficiaries", "/beneficiaries/")
+PROJECTS = ("Projects", "/projects/")
+VISITS_DUE = ("Visits due", "/projects/visits-due/")
+
+
 def labels(user):
     return [(str(entry["label"]), entry["url"]) for entry in contributions.navigation(user)]
 
@@ -22,9 +27,13 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [("Beneficiaries", "/beneficiaries/")]),
-        ("rsk_coordinator", [("Beneficiaries", "/beneficiaries/")]),
-        ("admin_user", [("Beneficiaries", "/beneficiaries/")]),
+        ("khemisset_staff", [BENEFICIARIES, PROJECTS, VISITS_DUE]),
+        ("rsk_coordinator", [BENEFICIARIES, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE]),
+        (
+            "khemisset_indh",
+            [BENEFICIARIES, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE],
+        ),
+        ("admin_user", [BENEFICIARIES, PROJECTS, VISITS_DUE]),
         ("khemisset_official", []),
     ],
 )
@@ -33,23 +42,25 @@ def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona
 
 
 @pytest.mark.parametrize(
-    ("persona", "can_register", "can_read"),
+    ("persona", "can_register", "can_read", "in_scope"),
     [
-        ("khemisset_staff", True, True),
-        ("rsk_coordinator", False, True),
-        ("admin_user", True, True),
-        ("khemisset_official", False, False),
+        ("khemisset_staff", True, True, 1),
+        # A coordinator counts only the people they need to know: none without a project.
+        ("rsk_coordinator", False, True, 0),
+        ("admin_user", True, True, 1),
+        ("khemisset_official", False, False, 1),
     ],
 )
-def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_register, can_read, request, db):
+def test_each_persona_gets_the_registry_home_card_for_their_role(
+    persona, can_register, can_read, in_scope, request, db
+):
     user = request.getfixturevalue(persona)
     BeneficiaryFactory()  # in Khémisset, in every one of these scopes
-    [card] = contributions.home_cards(user)
-    assert card["template"] == "beneficiaries/home_cards.html"
+    [card] = [card for card in contributions.home_cards(user) if card["template"] == "beneficiaries/home_cards.html"]
     assert card["card"] == {
         "can_register": can_register,
         "can_read": can_read,
-        "in_scope": 1,
+        "in_scope": in_scope,
         "dashboards_coming": True,
     }
 
@@ -71,7 +82,8 @@ def test_a_new_app_adds_its_menu_entry_with_its_worklist_count(contributing_app,
 
 
 def test_a_new_app_menu_entry_is_hidden_from_who_its_predicate_refuses(contributing_app, rsk_coordinator):
-    assert [label for label, _ in labels(rsk_coordinator)] == ["Beneficiaries"]
+    assert "Micro-projects" not in [label for label, _ in labels(rsk_coordinator)]
+    assert "Beneficiaries" in [label for label, _ in labels(rsk_coordinator)]
 
 
 def test_a_new_app_adds_its_home_card(contributing_app, client_for, khemisset_staff):
