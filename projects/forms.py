@@ -130,6 +130,9 @@ class ProjectForm(forms.ModelForm):
         help_text=_("Their CINs, separated by commas. Each person must be registered in the project's province."),
     )
 
+    # The people first, as the page shows them (and so the error summary lists them).
+    field_order = ["lead_cin", "kept_co_beneficiaries", "co_beneficiary_cins"]
+
     class Meta:
         model = MicroProject
         formfield_callback = text_formfield  # every free-text field: NFKC, no invisible characters
