@@ -90,12 +90,19 @@ def project_list(request):
 
 @role_required(can_read_projects)
 def awaiting_study(request):
-    return list_page(request, MicroProject.objects.awaiting_study(request.user), worklist=AWAITING_STUDY)
+    return list_page(request, for_partners(request.user, MicroProject.objects.awaiting_study), worklist=AWAITING_STUDY)
 
 
 @role_required(can_read_projects)
 def awaiting_approval(request):
-    return list_page(request, MicroProject.objects.awaiting_approval(request.user), worklist=AWAITING_APPROVAL)
+    waiting = for_partners(request.user, MicroProject.objects.awaiting_approval)
+    return list_page(request, waiting, worklist=AWAITING_APPROVAL)
+
+
+def for_partners(user, worklist):
+    """A partner's worklist: nothing for staff and admins, who study and decide nothing (a filter
+    on "no partner" would match the projects without a technical partner)."""
+    return worklist(user) if user.acting_partner_id is not None else MicroProject.objects.none()
 
 
 @role_required(can_read_projects)

@@ -502,3 +502,12 @@ def test_staff_of_another_province_get_404_on_the_page(english, rabat_staff, khe
     project = drafted(convention, khemisset_staff)
     assert english(rabat_staff).get(project.get_absolute_url()).status_code == 404
     assert not AccessLog.objects.exists()
+
+
+def test_staff_have_nothing_to_study_or_approve(english, khemisset_staff, pipeline):
+    # A submitted project that lost its technical partner (an admin's correction) is nobody's to study.
+    MicroProject.objects.filter(title="Submitted").update(technical_partner=None)
+    client = english(khemisset_staff)
+    assert titles(client.get(url("awaiting_study"))) == []
+    assert titles(client.get(url("awaiting_approval"))) == []
+    assert "Nothing is waiting for you here." in client.get(url("awaiting_study")).text
