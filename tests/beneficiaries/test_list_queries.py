@@ -15,14 +15,14 @@ from tests.factories import BeneficiaryFactory, UserFactory, province
 
 # Session, user, whether the user has an authenticator app (asked on every request of a session
 # that gave no code: another session may have set one up), count, the page's keys, its rows with
-# their provinces, the province filter's options, the user's province in the menu, then the
-# session's renewal (savepoint, update, release).
-LIST_PAGE_QUERIES = 11
+# their provinces, the province filter's options, the user's province in the menu, the menu's
+# count of follow-up visits due (projects), then the session's renewal (savepoint, update, release).
+LIST_PAGE_QUERIES = 12
 # The same without the filter bar and the menu.
 LIST_FRAGMENT_QUERIES = 9
 # Session, user, the app question, the user's province, the ten recent imports with their province
-# and uploader in one query, the session's renewal.
-UPLOAD_PAGE_QUERIES = 8
+# and uploader in one query, the menu's count of visits due, the session's renewal.
+UPLOAD_PAGE_QUERIES = 9
 
 
 def queries_of(client, path, **headers):
