@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from projects.models import FundingLine, MicroProject, ProjectEvent
 from projects.models.states import APPROVED_OR_LATER
 from projects.permissions import can_draft_projects, can_read_projects
-from reintegration.lib.contributions import NavEntry, RecordPanel
+from reintegration.lib.contributions import HomeCard, NavEntry, RecordPanel
 from reintegration.lib.money import format_mad
 
 
@@ -47,6 +47,23 @@ NAVIGATION = [
         count=lambda user: MicroProject.objects.visits_due(user).count(),
     ),
 ]
+
+
+def home_card(user) -> dict | None:
+    """The projects in the user's scope and what waits for them: the menu's worklists, counted once more."""
+    if not can_read_projects(user):
+        return None
+    worklists = [entry for entry in NAVIGATION if entry.count and entry.visible(user)]
+    return {
+        "in_scope": MicroProject.objects.visible_to(user).count(),
+        "can_draft": can_draft_projects(user),
+        "worklists": [
+            {"label": entry.label, "url_name": entry.url_name, "count": entry.count(user)} for entry in worklists
+        ],
+    }
+
+
+HOME_CARDS = [HomeCard("projects/home_cards.html", context=home_card)]
 
 
 def beneficiaries_known_to(user):

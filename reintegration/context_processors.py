@@ -1,11 +1,13 @@
-from functools import partial
+from django.utils.functional import SimpleLazyObject
 
 from reintegration.lib import contributions
 
 
 def navigation(request):
-    """The menu entries each app offers this user (see reintegration.lib.contributions). Lazy: the
-    template calls it where the menu is drawn, so an htmx fragment (no menu) pays for no badge count."""
+    """The menu entries each app offers this user (see reintegration.lib.contributions).
+
+    Lazy: the worklists' counts cost a query each, and an htmx fragment, which has no menu, never
+    asks for them (a list's search box sends one on each pause in the typing)."""
     if not request.user.is_authenticated:
         return {}
-    return {"nav_entries": partial(contributions.navigation, request.user)}
+    return {"nav_entries": SimpleLazyObject(lambda: contributions.navigation(request.user))}

@@ -41,7 +41,8 @@ class BeneficiaryFactory(factory.django.DjangoModelFactory):
     first_name_ar = ""
     last_name_ar = ""
     sex = "M"
-    date_of_birth = factory.Sequence(lambda n: date(1980, 1, 1) + timedelta(days=n * 11))
+    # Born 1980–2004, wrapping around: a long run creates thousands, and each must be 16 at release.
+    date_of_birth = factory.Sequence(lambda n: date(1980, 1, 1) + timedelta(days=n * 11 % (25 * 365)))
     province = factory.LazyFunction(lambda: province("04.291"))
     release_date = date(2024, 6, 1)
     created_by = factory.LazyFunction(lambda: UserFactory(username="registrar"))

@@ -45,15 +45,18 @@ def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona
 
 
 @pytest.mark.parametrize(
-    ("persona", "can_register", "can_read"),
+    ("persona", "can_register", "can_read", "in_scope"),
     [
-        ("khemisset_staff", True, True),
-        ("rsk_coordinator", False, True),
-        ("admin_user", True, True),
-        ("khemisset_official", False, False),
+        ("khemisset_staff", True, True, 1),
+        # A coordinator counts only the people they need to know: none without a project.
+        ("rsk_coordinator", False, True, 0),
+        ("admin_user", True, True, 1),
+        ("khemisset_official", False, False, 1),
     ],
 )
-def test_each_persona_gets_the_registry_home_card_for_their_role(persona, can_register, can_read, request, db):
+def test_each_persona_gets_the_registry_home_card_for_their_role(
+    persona, can_register, can_read, in_scope, request, db
+):
     user = request.getfixturevalue(persona)
     # In Khémisset, in every one of these scopes; studied by ANAPEC, so its coordinator knows them.
     submitted_project(BeneficiaryFactory())

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from beneficiaries.models import Consent
 from tests.factories import BeneficiaryFactory, ProjectFactory
+from tests.projects.scenes import drafted, khemisset_convention
 
 VNU = Path(__file__).resolve().parent.parent / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 LANGUAGES = ["ar", "fr"]
@@ -93,7 +94,21 @@ def main_pages(client, staff) -> dict[str, str]:
     pages["step-back-errors"] = client.post(step_back_url, {"reason": "", "from_status": "accompanied"}).text
     consent_url = reverse("beneficiaries:record_consent", args=[person.pk])
     pages["consent-errors"] = client.post(consent_url, {"purpose": "programme", "given_on": "2099-01-01"}).text
-    return pages
+    return pages | project_pages(client, staff, person)
+
+
+def project_pages(client, staff, person) -> dict[str, str]:
+    """The project list, a draft's page (with what it lacks), the draft form, and the form refused."""
+    project = drafted(khemisset_convention(reference=f"KHE-2020-{person.pk}"), staff, lead=person)
+    project.co_beneficiaries.add(BeneficiaryFactory(province=staff.province))
+    refused = {"title": "", "total_cost": "10", "own_contribution": "20", "lines-TOTAL_FORMS": "1"}
+    refused |= {"lines-INITIAL_FORMS": "0", "lines-0-partner": "", "lines-0-amount": "-1"}
+    return {
+        "projects": client.get(reverse("projects:list")).text,
+        "project": client.get(project.get_absolute_url()).text,
+        "project-new": client.get(reverse("projects:create") + f"?lead={person.pk}").text,
+        "project-errors": client.post(reverse("projects:create") + f"?lead={person.pk}", refused).text,
+    }
 
 
 @pytest.mark.skipif(bool(checker_missing()) and not os.environ.get("CI"), reason=checker_missing() or "checker found")
@@ -105,6 +120,6 @@ def test_the_main_pages_are_valid_html_in_arabic_and_french(client, khemisset_st
         client.logout()
         pages |= {f"{name}-{language}": html for name, html in main_pages(client, khemisset_staff).items()}
         khemisset_staff.refresh_from_db()
-    assert len(pages) == 2 * 15
+    assert len(pages) == 2 * 19
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)

@@ -12,6 +12,7 @@ import csv
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from io import BytesIO, StringIO
 from pathlib import PurePath
 from urllib.parse import quote
@@ -103,12 +104,18 @@ def header_cell(sheet, value):
 
 
 def xlsx_cell(sheet, value):
-    """Dates stay dates (sortable in Excel) but read day first, as everywhere in Idmaj. Text made
+    """Dates stay dates (sortable in Excel) but read day first, as everywhere in Idmaj; amounts
+    (Decimal) and counts stay numbers. Text made
     of digits (a phone, +212612345678) is a text cell formatted as text, so that Excel neither
     shows it as a number nor turns it into one when the cell is edited."""
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value)
         cell.number_format = "DD/MM/YYYY"
+        return cell
+    if isinstance(value, Decimal):
+        # An amount in MAD: a number Excel can add up, shown with its centimes.
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "#,##0.00"
         return cell
     if isinstance(value, int):
         return value  # a count (dependants): a number Excel can add up
