@@ -157,7 +157,7 @@ def save_convention(form, parties, *, by) -> Convention | None:
     try:
         with transaction.atomic():
             convention = save_fields(form, by=by)
-            save_parties(convention, form, parties, by=by)
+            save_parties(convention, form, parties, by=by, envelope_saved=adding)
     except (Refused, IntegrityError) as failure:
         if isinstance(failure, IntegrityError):  # the reference was taken between the check and the save
             form.add_error("reference", _("Another convention already has this reference."))
@@ -195,7 +195,7 @@ def save_fields(form, *, by) -> Convention:
     return convention
 
 
-def save_parties(convention, form, parties, *, by) -> None:
+def save_parties(convention, form, parties, *, by, envelope_saved: bool) -> None:
     """Remove, lower, set the envelope, raise, add: in this order each step is checked against a
     state that the next steps only bring closer to the one asked for, so what fits is saved."""
     # Lock the parties' rows after the convention's: an approval in flight (it locks its
@@ -223,7 +223,7 @@ def save_parties(convention, form, parties, *, by) -> None:
 
     for party in [party for party in changed if not raised(party)]:
         step(party, "amount", set_contribution, convention, party.cleaned_data, by=by)
-    if "envelope" in form.changed_data:
+    if "envelope" in form.changed_data and not envelope_saved:
         step(form, "envelope", convention.set_envelope, form.cleaned_data["envelope"], by=by)
     for party in [party for party in changed if raised(party)]:
         step(party, "amount", set_contribution, convention, party.cleaned_data, by=by)
