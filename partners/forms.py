@@ -38,7 +38,9 @@ class ConventionForm(forms.ModelForm):
             "starts_on": DATE_INPUT,
             "ends_on": DATE_INPUT,
             "envelope": AMOUNT_INPUT,
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            # French or Arabic: each line takes the direction of what is typed in it.
+            "title": forms.TextInput(attrs={"dir": "auto"}),
+            "notes": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
             "document": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
         help_texts = {
@@ -102,7 +104,7 @@ class ContributionForm(forms.ModelForm):
         fields = ["partner", "amount", "in_kind"]
         widgets = {
             "amount": forms.NumberInput(attrs={**AMOUNT_INPUT.attrs, "class": "form-control"}),
-            "in_kind": forms.TextInput(attrs={"class": "form-control"}),
+            "in_kind": forms.TextInput(attrs={"class": "form-control", "dir": "auto"}),
         }
 
     def __init__(self, *args, **kwargs):

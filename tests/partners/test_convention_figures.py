@@ -97,7 +97,7 @@ def test_the_list_shows_committed_and_remaining_per_convention(in_english, khemi
     row = row_of_list(page, funded.reference)
     assert format_mad(Decimal("37000"), "en") in row
     assert format_mad(Decimal("2163000"), "en") in row
-    assert '<progress class="target-progress flex-grow-1" max="80" value="2"' in row
+    assert re.search(r'<progress [^>]*max="80" value="2"', row)
 
 
 def row_of_list(page: str, reference: str) -> str:
