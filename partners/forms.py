@@ -12,7 +12,32 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_INPUT = forms.NumberInput(attrs={"step": "0.01", "min": "0", "dir": "ltr", "inputmode": "decimal"})
 
 
+class PlainHiddenInitialBoundField(forms.BoundField):
+    """The hidden copy of what the user saw (show_hidden_initial) carries no aria-describedby:
+    Django gives it the field's, and a hidden input may have no aria attribute."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if (widget or self.field.widget).is_hidden:
+            attrs = {name: value for name, value in attrs.items() if not name.startswith("aria-")}
+        return attrs
+
+
+class MarkedInvalidBoundField(PlainHiddenInitialBoundField):
+    """A field rendered by hand (the parties' table) gets Bootstrap's mark when it has an error,
+    as the fields crispy renders do."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and not (widget or self.field.widget).is_hidden:
+            widget = widget or self.field.widget
+            attrs["class"] = f"{attrs.get('class', widget.attrs.get('class', ''))} is-invalid".strip()
+        return attrs
+
+
 class ConventionForm(forms.ModelForm):
+    bound_field_class = PlainHiddenInitialBoundField
+
     class Meta:
         model = Convention
         formfield_callback = text_formfield  # every free-text field: NFKC, no invisible characters
@@ -75,18 +100,6 @@ class ConventionForm(forms.ModelForm):
         return cleaned
 
 
-class MarkedInvalidBoundField(forms.BoundField):
-    """A field rendered by hand (the parties' table) gets Bootstrap's mark when it has an error,
-    as the fields crispy renders do."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            widget = widget or self.field.widget
-            attrs["class"] = f"{attrs.get('class', widget.attrs.get('class', ''))} is-invalid".strip()
-        return attrs
-
-
 class PartnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, partner):
         return f"{partner.acronym} — {partner.name}"
@@ -102,6 +115,7 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         formfield_callback = text_formfield
         fields = ["partner", "amount", "in_kind"]
+        help_texts = {"in_kind": ""}  # the table has no room for it: its example is above the table
         widgets = {
             "amount": forms.NumberInput(attrs={**AMOUNT_INPUT.attrs, "class": "form-control"}),
             "in_kind": forms.TextInput(attrs={"class": "form-control", "dir": "auto"}),

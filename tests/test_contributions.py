@@ -15,6 +15,9 @@ def english(settings):
         yield
 
 
+CONVENTIONS = ("Conventions", "/partners/conventions/")  # partners, the lowest floor, comes first
+
+
 def labels(user):
     return [(str(entry["label"]), entry["url"]) for entry in contributions.navigation(user)]
 
@@ -22,10 +25,10 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [("Beneficiaries", "/beneficiaries/")]),
-        ("rsk_coordinator", [("Beneficiaries", "/beneficiaries/")]),
-        ("admin_user", [("Beneficiaries", "/beneficiaries/")]),
-        ("khemisset_official", []),
+        ("khemisset_staff", [CONVENTIONS, ("Beneficiaries", "/beneficiaries/")]),
+        ("rsk_coordinator", [CONVENTIONS, ("Beneficiaries", "/beneficiaries/")]),
+        ("admin_user", [CONVENTIONS, ("Beneficiaries", "/beneficiaries/")]),
+        ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
     ],
 )
 def test_each_persona_gets_the_menu_entries_of_the_apps_that_let_them_in(persona, entries, request, db):
