@@ -1,54 +1,9 @@
 from django.contrib import admin
-from django.http import Http404, HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog, Beneficiary, Consent, ImportJob
-from reintegration.lib.history import LabelledHistoryAdmin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Look, search and filter only: these records change through the application's own screens."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, LabelledHistoryAdmin):
-    """Read-only, history included (its changes in labels, not codes), and every page that shows a
-    person logged (`log_page`).
-
-    simple-history's page of one past version saves whatever is POSTed to it, reverting disabled
-    or not (3.13 checks the view permission only), and looks the version up outside
-    `get_queryset`: it once stored a CIN `zz 1`, moved a status two steps and a person to another
-    province through this read-only admin, unlogged. Here it only shows, in scope.
-    """
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":  # a POST is refused (read-only) and shows nothing
-            self.log_page(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.log_page(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
-        if not self.log_page(request, object_id):
-            raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def log_page(self, request, object_id) -> bool:
-        """Log the page about `object_id` when it is in the user's scope; False when it is not."""
-        raise NotImplementedError
+from reintegration.lib.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 
 @admin.register(Beneficiary)

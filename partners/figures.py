@@ -43,6 +43,11 @@ class ConventionFigures:
         return sum((party.delivered for party in self.parties), ZERO)
 
     @property
+    def uncommitted(self) -> Decimal:
+        """What the parties' contributions still hold: contributed less committed."""
+        return self.contributed - self.committed
+
+    @property
     def remaining(self) -> Decimal:
         return self.convention.envelope - self.committed
 

@@ -107,6 +107,8 @@ def convention_amounts(convention_ids) -> dict:
         .annotate(total=Sum("amount"))
     )
     # Distinct (convention, person) pairs: UNION drops a person counted twice in one convention.
+    # No ordering, in the parts or the whole: a UNION cannot order by the lines' default ordering
+    # (project, pk), which it does not select.
     approved = FundingLine.objects.filter(
         convention__in=convention_ids, decision=FundingLine.Decision.APPROVED, project__status__in=APPROVED_OR_LATER
     )

@@ -21,6 +21,7 @@ def english(settings):
 REGISTRY = ("Beneficiaries", "/beneficiaries/")
 PROJECTS = ("Projects", "/projects/")
 VISITS_DUE = ("Visits due", "/projects/visits-due/")
+CONVENTIONS = ("Conventions", "/partners/conventions/")
 
 
 def labels(user):
@@ -30,13 +31,19 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
         # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
-        ("rsk_coordinator", [REGISTRY, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE]),
+        (
+            "rsk_coordinator",
+            [REGISTRY, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE, CONVENTIONS],
+        ),
         # INDH funds them: its coordinator has the worklist of lines to decide.
-        ("khemisset_indh", [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE]),
-        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE]),
-        ("khemisset_official", []),
+        (
+            "khemisset_indh",
+            [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE, CONVENTIONS],
+        ),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
+        ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
         ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],
 )

@@ -38,12 +38,16 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A menu entry, shown to the users `visible(user)` accepts; `count(user)` fills its badge."""
+    """A menu entry, shown to the users `visible(user)` accepts; `count(user)` fills its badge.
+
+    Entries are shown by `order`, then in the apps' order: the daily work first (people, projects,
+    worklists), reference data (conventions, from the lowest floor) after it."""
 
     label: str
     url_name: str
     visible: Callable
     count: Callable | None = None
+    order: int = 50
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ def _forget_modules(*, setting, **kwargs):
 
 def navigation(user) -> list[dict]:
     entries = [entry for module in app_modules("contributions") for entry in getattr(module, "NAVIGATION", [])]
+    entries.sort(key=lambda entry: entry.order)  # stable: the apps' order within one order
     return [
         {"label": entry.label, "url": reverse(entry.url_name), "count": entry.count(user) if entry.count else None}
         for entry in entries
