@@ -240,9 +240,7 @@ def step(form, field, action, *args, **kwargs):
 
 def set_contribution(convention, cleaned, *, by):
     partner = cleaned["partner"]
-    convention.set_contribution(
-        partner, cleaned["amount"], cleaned["in_kind"], by=by, committed=committed_by(convention, partner)
-    )
+    convention.set_contribution(partner, cleaned["amount"], cleaned["in_kind"], by=by)
 
 
 def remove_contribution(convention, contribution, *, by):
