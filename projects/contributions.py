@@ -87,15 +87,14 @@ def convention_amounts(convention_ids) -> dict:
         .annotate(total=Sum("amount"))
     )
     # Distinct (convention, person) pairs: UNION drops a person counted twice in one convention.
+    # Unordered, the parts and their UNION: the lines' default order names a column no part selects.
     approved = FundingLine.objects.filter(
         convention__in=convention_ids, decision=FundingLine.Decision.APPROVED, project__status__in=APPROVED_OR_LATER
-    )
+    ).order_by()
     leads = approved.values_list("convention", "project__lead")
     collective = approved.filter(project__co_beneficiaries__isnull=False)
-    people = Counter(
-        convention
-        for convention, _person in leads.union(collective.values_list("convention", "project__co_beneficiaries"))
-    )
+    pairs = leads.union(collective.values_list("convention", "project__co_beneficiaries")).order_by()
+    people = Counter(convention for convention, _person in pairs)
     return {
         "committed": {(row["convention"], row["partner"]): row["total"] for row in committed},
         "beneficiaries": dict(people),
