@@ -57,7 +57,8 @@ OVERDUE = {40: 20, 41: 45}
 @contextmanager
 def as_recorded():
     """Let the rows written inside keep the dates of the province's records, where `auto_now_add`
-    would date a 2016 submission today. Only for the history import's stand-in."""
+    would date a 2016 submission today. Only for the history import's stand-in (and the bench's
+    seed, which dates its projects over ten years)."""
     fields = [
         MicroProject._meta.get_field("created_at"),
         Study._meta.get_field("recorded_at"),
