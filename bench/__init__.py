@@ -5,7 +5,9 @@ Runs in-process against its own PostgreSQL database (`idmaj_bench` by default, o
 
 - seed: 100,000 beneficiaries across the 75 provinces (skipped when already there);
 - the registry list page and its name/CIN search, for a national and a provincial user;
-- the spreadsheet import: dry run and commit of a generated 10,000-row CSV.
+- the spreadsheet import: dry run and commit of a generated 10,000-row CSV;
+- 80,000 micro-projects on that seed (conventions per region and national, lines, studies, events,
+  visits), their list and worklists, and the approval of a line with its locks held.
 
 Figures are printed as a table and written to `bench/results/latest.json`.
 """

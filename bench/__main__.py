@@ -1,4 +1,4 @@
-"""`python -m bench [--reseed] [--rows N] [--repeat N] [--import-rows N] [--explain] [--only ...]`.
+"""`python -m bench [--reseed] [--rows N] [--projects N] [--repeat N] [--import-rows N] [--explain] [--only ...]`.
 
 The database comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/idmaj_bench),
 never from DATABASE_URL: the bench must not touch development data. It is created when missing.
@@ -16,17 +16,19 @@ from pathlib import Path
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/idmaj_bench"
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("registry", "import")
+SECTIONS = ("registry", "import", "projects")
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Idmaj benchmarks on PostgreSQL: seed, registry list and search, spreadsheet import.",
+        description="Idmaj benchmarks on PostgreSQL: seed, registry list and search, spreadsheet import, "
+        "project lists, worklists and approvals.",
         epilog="Database: BENCH_DATABASE_URL, default " + DEFAULT_URL + " (created when missing).",
     )
     parser.add_argument("--reseed", action="store_true", help="seed again even when the rows are already there")
     parser.add_argument("--rows", type=int, default=100_000, help="beneficiaries to seed (default 100000)")
+    parser.add_argument("--projects", type=int, default=80_000, help="micro-projects to seed (default 80000)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario (default 30)")
     parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the imported CSV (default 10000)")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every scenario, not only slow ones")
@@ -34,6 +36,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.rows < 1000 or args.repeat < 1 or args.import_rows < 1:
         parser.error("--rows must be at least 1000, --repeat and --import-rows at least 1")
+    if not 1000 <= args.projects <= args.rows:
+        parser.error("--projects must be at least 1000 and at most --rows (one lead each)")
     return args
 
 
@@ -95,11 +99,15 @@ def main(argv=None) -> int:
     setup_django(url)
 
     # Models can be imported only once Django is set up.
-    from bench import imports, registry, report, seed
+    from bench import imports, project_seed, projects, registry, report, seed
 
     started = time.perf_counter()
     users = seed.bench_users()
     seeding = seed.ensure_seeded(args.rows, reseed=args.reseed, created_by=users["national"])
+    project_seeding = None
+    if "registry" in sections or "projects" in sections:
+        # The registry's coordinator sees the people of their partner's projects: seeded before it.
+        project_seeding = project_seed.ensure_seeded(args.projects, users, reseed=args.reseed)
     results, failures = [], []
     if "registry" in sections:
         print(f"Registry list and search: {args.repeat} timed requests per scenario…")
@@ -114,6 +122,13 @@ def main(argv=None) -> int:
         except Exception as error:
             failures.append(("import", error, traceback.format_exc()))
 
+    if "projects" in sections:
+        print(f"Project lists, worklists and approvals: {args.repeat} timed runs per scenario…")
+        try:
+            results += projects.run(users, repeat=args.repeat, explain_all=args.explain)
+        except Exception as error:
+            failures.append(("projects", error, traceback.format_exc()))
+
     checks = report.checks(results)
     print()
     print(report.table(results, checks))
@@ -124,9 +139,21 @@ def main(argv=None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": report.describe_database(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "options": {"rows": args.rows, "repeat": args.repeat, "import_rows": args.import_rows, "only": sections},
+        "options": {
+            "rows": args.rows,
+            "projects": args.projects,
+            "repeat": args.repeat,
+            "import_rows": args.import_rows,
+            "only": sections,
+        },
         "seed": seeding,
-        "targets": {"list_search_median_ms": 50, "constant_queries": True, "import_rows_per_second": 1000},
+        "project_seed": project_seeding,
+        "targets": {
+            "list_search_median_ms": 50,
+            "constant_queries": True,
+            "import_rows_per_second": 1000,
+            "approval_median_ms": 30,
+        },
         "checks": checks,
         "results": [result.as_json() for result in results],
         "failures": [{"section": section, "error": str(error)} for section, error, _ in failures],

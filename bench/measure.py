@@ -9,13 +9,14 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 TARGET_MS = 50.0
+TARGET_APPROVAL_MS = 30.0
 TARGET_ROWS_PER_SECOND = 1000.0
 
 
 @dataclass
 class Result:
     scenario: str
-    group: str  # "list", "search" or "import"
+    group: str  # "list", "search", "import", "projects", "projects-qs", "approval" or "seed"
     scope: str = ""  # whose view: "national", "region" or "province"
     median_ms: float | None = None
     p95_ms: float | None = None
@@ -42,16 +43,22 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def time_get(client, url: str, *, repeat: int, warmup: int = 3) -> dict:
     """GET `url` `repeat` times: server time per request, SQL time, query counts, slowest queries."""
-    for _ in range(warmup):  # templates compiled, catalogs loaded, PostgreSQL buffers warm
-        check(client.get(url), url)
+    # Warm-up requests compile the templates, load the catalogs and warm PostgreSQL's buffers.
+    return time_call(lambda: check(client.get(url), url), repeat=repeat, warmup=warmup)
+
+
+def time_call(call, *, repeat: int, warmup: int = 3) -> dict:
+    """Run `call()` `repeat` times (after `warmup` untimed runs): median and p95 time, SQL time per
+    run, the distinct query counts seen, and the slowest queries of the last run."""
+    for _ in range(warmup):
+        call()
     timings, sql_times, counts = [], [], []
     for _ in range(repeat):
         reset_queries()  # the log keeps 9,000 queries at most: a full log would capture nothing
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url)
+            call()
             timings.append((time.perf_counter() - started) * 1000)
-        check(response, url)
         counts.append(len(captured))
         sql_times.append(sum(float(query["time"]) for query in captured.captured_queries) * 1000)
     slowest = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)

@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from bench.measure import TARGET_MS, TARGET_ROWS_PER_SECOND, Result
+from bench.measure import TARGET_APPROVAL_MS, TARGET_MS, TARGET_ROWS_PER_SECOND, Result
 
 COLUMNS = [
     ("scenario", "<", 52),
@@ -55,8 +55,9 @@ def table(results: list[Result], checks: dict) -> str:
     lines += ["", "Checks:"]
     lines += [f"  {'ok  ' if passed else 'MISS'} {name}: {detail}" for name, (passed, detail) in checks.items()]
     lines.append(
-        "  (list/search: server time of client.get in-process over the timed requests, SQL ms = database time"
-        " per request; import: one run of the whole file, total ms and SQL ms)"
+        "  (list/search/page: server time of client.get in-process over the timed requests, SQL ms = database time"
+        " per request; QuerySet: its count and first page of 25; approval: approve_line with its locks, rolled"
+        " back; import: one run of the whole file, total ms and SQL ms)"
     )
     return "\n".join(lines)
 
@@ -88,6 +89,7 @@ def checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
             f"{len(pages) - len(slow)} of {len(pages)} scenarios within target"
             + (f"; slowest: {max(slow, key=lambda r: r.median_ms).scenario}" if slow else ""),
         )
+    found.update(project_checks(results))
     imported = [r for r in results if r.group == "import" and r.rows_per_second is not None]
     if imported:
         found[f"import ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s"] = (
@@ -96,6 +98,38 @@ def checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
         )
     elif any(r.group == "import" for r in results):
         found["import"] = (False, next(r.note for r in results if r.group == "import"))
+    return found
+
+
+def project_checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
+    found = {}
+    lists = [r for r in results if r.group in ("projects", "projects-qs") and r.median_ms is not None]
+    if lists:
+        slow = [r for r in lists if r.median_ms > TARGET_MS]
+        found[f"project lists and worklists median ≤ {TARGET_MS:.0f} ms"] = (
+            not slow,
+            f"{len(lists) - len(slow)} of {len(lists)} scenarios within target"
+            + (f"; slowest: {max(slow, key=lambda r: r.median_ms).scenario}" if slow else ""),
+        )
+        per_group: dict[str, set[int]] = {}
+        for r in lists:
+            per_group.setdefault(r.group, set()).update(r.query_counts)
+        found["project lists constant queries"] = (
+            all(len(r.query_counts) == 1 for r in lists) and len(per_group.get("projects-qs", {0})) == 1,
+            ", ".join(f"{group}: {'/'.join(map(str, sorted(c)))}" for group, c in per_group.items())
+            + " queries per list, whatever its rows",
+        )
+    unwritten = [r for r in results if r.group == "projects" and r.median_ms is None]
+    if unwritten:
+        found["project pages measured"] = (False, f"{len(unwritten)} pages not measured: {unwritten[0].note}")
+    approvals = [r for r in results if r.group == "approval"]
+    if approvals:
+        found[f"approval median ≤ {TARGET_APPROVAL_MS:.0f} ms"] = (
+            all(r.ok for r in approvals),
+            ", ".join(
+                f"{r.scenario}: {r.median_ms} ms" if r.median_ms else f"{r.scenario}: {r.note}" for r in approvals
+            ),
+        )
     return found
 
 

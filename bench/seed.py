@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from bench import names
 from beneficiaries.models import Beneficiary
+from partners.models import Partner
 from reintegration.lib.append_only import triggers_suspended
 from territory.models import Province, Region
 
@@ -36,19 +37,25 @@ WOMEN_SHARE = 0.08
 
 
 def bench_users() -> dict[str, User]:
-    """One user per scope: national administrator, regional coordinator, Khémisset staff."""
+    """One user per scope, and the coordinators the project bench needs: national administrator,
+    ANAPEC's regional coordinator, Khémisset staff, INDH's Khémisset and national coordinators,
+    ANAPEC's and the Foundation's national coordinators."""
     khemisset = Province.objects.get(code=KHEMISSET)
     region = Region.objects.get(code=RABAT_SALE_KENITRA)
+    partners = {partner.acronym: partner for partner in Partner.objects.all()}
+    coordinator = {"role": User.Role.COORDINATOR, "national": False, "province": None, "region": None}
     wanted = {
         "national": ("bench.national", {"role": User.Role.ADMIN, "national": True, "province": None, "region": None}),
-        "region": (
-            "bench.rsk",
-            {"role": User.Role.COORDINATOR, "national": False, "province": None, "region": region},
-        ),
+        # Acts for ANAPEC: a coordinator sees only the people of the projects their partner studies.
+        "region": ("bench.rsk", {**coordinator, "region": region, "partner": partners["ANAPEC"]}),
         "province": (
             "bench.khemisset",
             {"role": User.Role.STAFF, "national": False, "province": khemisset, "region": None},
         ),
+        "indh_province": ("bench.indh.khemisset", {**coordinator, "province": khemisset, "partner": partners["INDH"]}),
+        "indh_national": ("bench.indh", {**coordinator, "national": True, "partner": partners["INDH"]}),
+        "anapec_national": ("bench.anapec", {**coordinator, "national": True, "partner": partners["ANAPEC"]}),
+        "fm6rd_national": ("bench.fm6rd", {**coordinator, "national": True, "partner": partners["FM6RD"]}),
     }
     users = {}
     for scope, (username, fields) in wanted.items():

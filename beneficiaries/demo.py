@@ -30,8 +30,9 @@ FAMILIES = [
 COMMUNES = ["Khémisset", "Tiflet", "Rommani", "Ait Ikkou", "Sidi Allal El Bahraoui", "Maaziz"]
 PRISONS = ["Prison locale de Tiflet 2", "Prison locale de Khémisset", "Centre de réforme et d'éducation de Salé"]
 TRADES = ["Menuiserie", "Couture", "Coiffure", "Soudure", "Élevage ovin", "Boulangerie", "Réparation de téléphones"]
-STATUSES = [Status.REGISTERED] * 8 + [Status.ACCOMPANIED] * 7 + [Status.PROJECT_IN_PREPARATION] * 6
-STATUSES += [Status.FUNDED] * 4 + [Status.FOLLOWED_UP] * 3 + [Status.EXITED] * 2
+# The statuses after "accompanied" are written by the project transitions: projects/demo.py gives
+# people 15 to 27 a project at each step of the workflow.
+STATUSES = [Status.REGISTERED] * 8 + [Status.ACCOMPANIED] * 20 + [Status.EXITED] * 2
 OTHER_PROVINCES = [("04.421", "Rabat"), ("04.281", "Kénitra"), ("06.141", "Casablanca"), ("01.511", "Tanger-Assilah")]
 
 
