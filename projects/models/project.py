@@ -57,9 +57,13 @@ class MicroProjectQuerySet(models.QuerySet):
         partner = user.acting_partner_id
         if partner is None:
             return self.none()  # a coordinator acting for no partner: fail closed
-        concerned = Q(technical_partner=partner) | Q(
-            pk__in=FundingLine.objects.filter(partner=partner).values("project")
-        )
+        # A technical partner knows the projects it studies, a funder those it has a line in. One
+        # condition each, never both ORed: PostgreSQL then reads every line of a national funder
+        # to answer any of its coordinators' pages (measured by make bench).
+        if user.partner.is_technical:
+            concerned = Q(technical_partner=partner)
+        else:
+            concerned = Q(pk__in=FundingLine.objects.filter(partner=partner).values("project"))
         return self.filter(province_q(user), concerned, status__in=SHOWN_TO_PARTNERS)
 
     def with_list_relations(self):
@@ -247,9 +251,15 @@ class MicroProject(models.Model):
         return problems
 
     def consent_problems(self) -> list[str]:
-        """Who lacks a consent the submission needs: being registered, and being shared with partners."""
+        """Who cannot be submitted: someone who left the programme, or who lacks a consent the
+        submission needs (being registered, and being shared with partners)."""
         problems = []
         for person in self.beneficiaries():
+            if person.status == Beneficiary.Status.EXITED:
+                problems.append(
+                    _("%(person)s has left the programme: bring them back before submitting.")
+                    % {"person": person.display_name()}
+                )
             for purpose in (Consent.Purpose.PROGRAMME, Consent.Purpose.PARTNERS):
                 if not person.has_valid_consent(purpose):
                     problems.append(

@@ -80,3 +80,12 @@ def test_an_approval_beyond_the_contribution_names_what_is_left(
     with translation.override("en"), pytest.raises(ValidationError, match=r"INDH has 1,200,000\.00"):
         big.approve_line(big.lines.get(), by=khemisset_indh)
     assert not ProjectEvent.objects.filter(project=big, action="approve_line").exists()
+
+
+def test_a_project_of_someone_who_left_the_programme_cannot_be_submitted(project, khemisset_staff):
+    project.lead.move_to(Beneficiary.Status.EXITED, by=khemisset_staff, exit_reason="moved_away")
+    with translation.override("en"), pytest.raises(ValidationError, match="has left the programme"):
+        project.submit(by=khemisset_staff)
+    project.refresh_from_db()
+    assert project.status == MicroProject.Status.DRAFT
+    assert not project.events.exists()
