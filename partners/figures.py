@@ -61,7 +61,7 @@ def convention_figures(conventions) -> list[ConventionFigures]:
     """Figures for each convention given (its contributions prefetched or not): a fixed number of
     queries however many conventions."""
     conventions = list(conventions)
-    amounts = {"committed": {}, "delivered": {}, "beneficiaries": {}}
+    amounts = {"committed": {}, "delivered": {}, "asked": {}, "beneficiaries": {}}
     ids = [convention.pk for convention in conventions]
     for module in app_modules("contributions"):
         if hasattr(module, "convention_amounts"):
@@ -85,8 +85,17 @@ def convention_figures(conventions) -> list[ConventionFigures]:
 
 def committed_by(convention, partner) -> Decimal:
     """What `partner` has committed from `convention` (a contribution may not fall below it)."""
+    return _amount("committed", convention, partner)
+
+
+def asked_of(convention, partner) -> Decimal:
+    """What funding lines still waiting for a decision ask of `partner` under `convention`."""
+    return _amount("asked", convention, partner)
+
+
+def _amount(name: str, convention, partner) -> Decimal:
     amounts = {}
     for module in app_modules("contributions"):
         if hasattr(module, "convention_amounts"):
-            amounts.update(module.convention_amounts([convention.pk]).get("committed", {}))
+            amounts.update(module.convention_amounts([convention.pk]).get(name, {}))
     return amounts.get((convention.pk, partner.pk), ZERO)

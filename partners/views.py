@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from partners.figures import committed_by, convention_figures
+from partners.figures import asked_of, committed_by, convention_figures
 from partners.forms import ConventionForm, contribution_formset
 from partners.models import Contribution, Convention
 from partners.permissions import (
@@ -253,6 +253,16 @@ def remove_contribution(convention, contribution, *, by):
             ),
             code="committed",
             params={"partner": contribution.partner.acronym, "committed": format_mad(committed)},
+        )
+    asked = asked_of(convention, contribution.partner)
+    if asked:
+        raise ValidationError(
+            _(
+                "Projects under way ask %(asked)s of %(partner)s under this convention: "
+                "its contribution cannot be removed."
+            ),
+            code="asked",
+            params={"partner": contribution.partner.acronym, "asked": format_mad(asked)},
         )
     contribution._history_user = by
     contribution.delete()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import FundingLine, MicroProject, ProjectEvent
-from projects.models.states import APPROVED_OR_LATER
+from projects.models.states import APPROVED_OR_LATER, UNDER_WAY
 from projects.permissions import can_draft_projects, can_read_projects
 from reintegration.lib.contributions import HomeCard, NavEntry, RecordPanel
 from reintegration.lib.money import format_mad
@@ -120,8 +120,18 @@ def convention_amounts(convention_ids) -> dict:
             collective.order_by().values_list("convention", "project__co_beneficiaries")
         ).order_by()
     )
+    # Lines still waiting for their decision in projects under way: a party asked for them cannot
+    # leave the convention (their approval would find no contribution).
+    asked = (
+        FundingLine.objects.filter(
+            convention__in=convention_ids, decision=FundingLine.Decision.PENDING, project__status__in=UNDER_WAY
+        )
+        .values("convention", "partner")
+        .annotate(total=Sum("amount"))
+    )
     return {
         "committed": {(row["convention"], row["partner"]): row["total"] for row in committed},
+        "asked": {(row["convention"], row["partner"]): row["total"] for row in asked},
         "beneficiaries": dict(people),
     }
 

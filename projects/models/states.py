@@ -47,3 +47,5 @@ APPROVED_OR_LATER = {
     ProjectStatus.OPERATING,
     ProjectStatus.CLOSED,
 }
+# Before any decision is final: the lines of these projects are still asked for.
+UNDER_WAY = {ProjectStatus.DRAFT, ProjectStatus.SUBMITTED, ProjectStatus.STUDIED}

@@ -197,6 +197,18 @@ def test_a_party_with_commitments_cannot_be_removed(admin_client, convention, ed
     assert written(convention) == before
 
 
+def test_a_party_asked_for_by_a_line_still_waiting_cannot_be_removed(admin_client, convention, editing, decide):
+    decide(convention, {"INDH": ("20000", "wait")})  # studied, INDH's decision to come
+    data, lines = editing()
+    data[f"{lines['INDH']}-DELETE"] = "on"
+    before = written(convention)
+    response = post_edit(admin_client, convention, data)
+    assert errors_of(response) == [
+        f"Projects under way ask {mad('20000')} of INDH under this convention: its contribution cannot be removed."
+    ]
+    assert written(convention) == before
+
+
 def test_a_party_whose_project_was_rejected_can_be_removed(admin_client, convention, editing, decide, admin_user):
     decide(convention, {"INDH": ("7000", "approve"), "FM6RD": ("1000", "reject")})  # commits nothing
     data, lines = editing()
