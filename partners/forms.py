@@ -3,6 +3,7 @@ written by `partners.views.save_convention` through the convention's locked meth
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from partners.models import Contribution, Convention, Partner
 from reintegration.lib.text import text_formfield
@@ -142,7 +143,7 @@ class BaseContributionFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
-            form.fields["DELETE"].label = _("Remove")
+            form.fields["DELETE"].label = pgettext("a party of a convention", "Remove")
 
     def clean(self):
         """One contribution per partner. (Django's own duplicate check is not called: it says "Please

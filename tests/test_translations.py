@@ -23,8 +23,9 @@ def test_catalog_has_no_empty_or_fuzzy_entry(language):
 def test_compiled_catalog_matches_the_source(language):
     source = polib.pofile(LOCALE / language / "LC_MESSAGES" / "django.po")
     compiled = polib.mofile(LOCALE / language / "LC_MESSAGES" / "django.mo")
-    assert {e.msgid: e.msgstr for e in compiled if not e.msgid_plural} == {
-        e.msgid: e.msgstr for e in source.translated_entries() if not e.msgid_plural
+    # Keyed by context too: "Approved" is a project's status, a line's decision and an event.
+    assert {(e.msgctxt, e.msgid): e.msgstr for e in compiled if not e.msgid_plural} == {
+        (e.msgctxt, e.msgid): e.msgstr for e in source.translated_entries() if not e.msgid_plural
     }, "run `make messages` to recompile"
 
 

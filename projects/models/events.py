@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models.states import ProjectStatus
 
@@ -17,15 +18,16 @@ class ProjectEventQuerySet(models.QuerySet):
 
 class ProjectEvent(models.Model):
     class Action(models.TextChoices):
-        SUBMIT = "submit", _("Submitted")
+        # Context: what happened (an event of the history), not the status the project is in.
+        SUBMIT = "submit", pgettext_lazy("project event", "Submitted")
         STUDY = "study", _("Study recorded")
         APPROVE_LINE = "approve_line", _("Funding line approved")
         REJECT_LINE = "reject_line", _("Funding line rejected")
-        APPROVE = "approve", _("Approved")
+        APPROVE = "approve", pgettext_lazy("project event", "Approved")
         REOPEN = "reopen", _("Reopened for revision")
-        WITHDRAW = "withdraw", _("Withdrawn")
+        WITHDRAW = "withdraw", pgettext_lazy("project event", "Withdrawn")
         VISIT = "visit", _("Follow-up visit")
-        CLOSE = "close", _("Closed")
+        CLOSE = "close", pgettext_lazy("project event", "Closed")
         # Written by the disbursements app.
         HANDOVER = "handover", _("Handover")
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.models import Beneficiary, Consent
@@ -145,7 +146,7 @@ class MicroProject(models.Model):
         related_name="studied_projects",
         limit_choices_to={"kind": Partner.Kind.TECHNICAL},
         verbose_name=_("studied by"),
-        help_text=_("The technical partner that makes the feasibility study (ANAPEC)."),
+        help_text=_("The technical partner that makes the technical and financial study (ANAPEC)."),
     )
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.DRAFT)
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, blank=True)
@@ -607,9 +608,10 @@ class FundingLine(models.Model):
         CASH = "cash", _("Cash")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("Awaiting decision")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        # Contexts: a line's decision is feminine in French (la ligne), a project's status masculine.
+        PENDING = "pending", pgettext_lazy("decision on a funding line", "Awaiting decision")
+        APPROVED = "approved", pgettext_lazy("decision on a funding line", "Approved")
+        REJECTED = "rejected", pgettext_lazy("decision on a funding line", "Rejected")
 
     project = models.ForeignKey(MicroProject, models.PROTECT, related_name="lines", verbose_name=_("project"))
     partner = models.ForeignKey(Partner, models.PROTECT, related_name="+", verbose_name=_("partner"))

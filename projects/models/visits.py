@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from reintegration.lib.text import validate_multiline
@@ -15,10 +16,11 @@ from reintegration.lib.text import validate_multiline
 
 class FollowUpVisit(models.Model):
     class BusinessStatus(models.TextChoices):
-        OPERATING = "operating", _("Operating")
-        STRUGGLING = "struggling", _("Struggling")
-        SUSPENDED = "suspended", _("Suspended")
-        CLOSED = "closed", _("Closed")
+        # Context: what a visitor found of the business, not the project's status or outcome.
+        OPERATING = "operating", pgettext_lazy("business status", "Operating")
+        STRUGGLING = "struggling", pgettext_lazy("business status", "Struggling")
+        SUSPENDED = "suspended", pgettext_lazy("business status", "Suspended")
+        CLOSED = "closed", pgettext_lazy("business status", "Closed")
 
     project = models.ForeignKey(
         "projects.MicroProject", models.PROTECT, related_name="visits", verbose_name=_("project")
