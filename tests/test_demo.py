@@ -13,9 +13,12 @@ from django.utils import timezone
 from accounts.models import User
 from beneficiaries.models import Beneficiary, Consent
 from partners.figures import convention_figures
-from partners.models import Contribution, Convention
+from partners.models import Contribution, Convention, Partner
+from partners.reference import load_programme_partners
 from projects.demo import CEREMONY_AMOUNTS, WAITING_COUNT, ceremony_projects
 from projects.models import FundingLine, MicroProject, ProjectEvent
+from territory.models import Province, Region
+from territory.reference import load_reference
 
 Status = MicroProject.Status
 HISTORIC, CURRENT = "KHE-2015-INDH-II", "KHE-2020-FM6RD-CPDH"
@@ -27,6 +30,10 @@ def demo(django_db_setup, django_db_blocker):
     runs in a savepoint inside it)."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():
+        # A transactional test run before this module (the browser journeys) flushed the tables
+        # the migrations fill: put the reference data back, as those tests do.
+        load_reference(Region, Province)
+        load_programme_partners(Partner)
         output = StringIO()
         call_command("load_demo", force=True, stdout=output)
         yield output.getvalue()
