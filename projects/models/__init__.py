@@ -1,5 +1,6 @@
 from projects.models.events import ProjectEvent
-from projects.models.project import FundingLine, MicroProject
+from projects.models.lines import FundingLine
+from projects.models.project import MicroProject
 from projects.models.study import Study
 from projects.models.visits import FollowUpVisit
 
