@@ -62,6 +62,17 @@ class FollowUpVisit(models.Model):
             ),
         ]
 
+    # What the visitor answers: two visits answering all of it alike are one visit posted twice.
+    ANSWERS = (
+        "visited_on",
+        "business_status",
+        "equipment_in_use",
+        "monthly_revenue",
+        "jobs",
+        "notes",
+        "next_visit_due",
+    )
+
     def __str__(self):
         return f"{self.project} · {self.visited_on}"
 
@@ -87,11 +98,16 @@ class FollowUpVisit(models.Model):
                     % {"day": date_format(project.approved_on, "d/m/Y")}
                 }
             )
-        last = project.visits.exclude(pk=self.pk).order_by("-visited_on").values_list("visited_on", flat=True).first()
-        if last and self.visited_on < last:
+        last = project.visits.exclude(pk=self.pk).order_by("-visited_on", "-pk").first()
+        if last is None:
+            return
+        if self.visited_on < last.visited_on:
             raise ValidationError(
                 {
                     "visited_on": _("The last visit recorded was on %(day)s: a visit recorded now comes after it.")
-                    % {"day": date_format(last, "d/m/Y")}
+                    % {"day": date_format(last.visited_on, "d/m/Y")}
                 }
             )
+        if all(getattr(self, name) == getattr(last, name) for name in self.ANSWERS):
+            # The form posted twice (a double click, a reload): one visit, not two.
+            raise ValidationError(_("This visit is already recorded."), code="duplicate")

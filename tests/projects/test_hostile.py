@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import FollowUpVisit, MicroProject
+from tests.factories import BeneficiaryFactory, consent
 from tests.projects.scenes import approved, khemisset_convention
+from tests.projects.test_drafting import draft_data, line
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,29 @@ def test_a_next_visit_years_away_is_refused_as_a_typo(english, khemisset_staff, 
     }
     assert not FollowUpVisit.objects.exists()
     assert MicroProject.objects.get(pk=approved_today.pk).next_visit_due == approved_today.next_visit_due
+
+
+def test_a_visit_posted_twice_by_a_double_click_is_recorded_once(english, khemisset_staff, approved_today):
+    client = english(khemisset_staff)
+    assert post_visit(client, approved_today).status_code == 302
+    response = post_visit(client, approved_today)
+    assert visit_errors(response) == {"__all__": ["This visit is already recorded."]}
+    assert FollowUpVisit.objects.count() == 1
+
+
+# --- drafting ------------------------------------------------------------------------------------
+
+
+def test_a_draft_posted_twice_by_a_double_click_is_saved_once(english, khemisset_staff):
+    convention = khemisset_convention()
+    lead = consent(BeneficiaryFactory())
+    client = english(khemisset_staff)
+    data = draft_data(line(convention, "INDH", "28000"))
+    url = f"{reverse('projects:create')}?lead={lead.pk}"
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "This person already has a draft with this title: open it from their record instead of drafting it again."
+    ]
+    assert MicroProject.objects.count() == 1
