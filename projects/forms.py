@@ -218,6 +218,20 @@ class ProjectForm(forms.ModelForm):
             people.append(person)
         return people
 
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        drafts = MicroProject.objects.filter(lead=self.lead, status=MicroProject.Status.DRAFT, title__iexact=title)
+        if self.lead is not None and drafts.exclude(pk=self.instance.pk).exists():
+            # The form posted twice (a double click, a reload), or the same project drafted again.
+            raise ValidationError(
+                _(
+                    "This person already has a draft with this title: open it from their record instead of "
+                    "drafting it again."
+                ),
+                code="duplicate_draft",
+            )
+        return title
+
     def clean(self):
         data = super().clean()
         total, own = data.get("total_cost"), data.get("own_contribution")

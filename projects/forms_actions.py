@@ -113,6 +113,9 @@ class VisitForm(forms.ModelForm):
         self.previous = project.visits.first()  # the latest: visits are ordered newest first
         kwargs.setdefault("initial", self.initial_for(project, self.previous))
         super().__init__(*args, **kwargs)
+        # The model's clean checks the dates against the approval and the visits before: here, so
+        # that a refusal shows on the form with what was typed, not after a redirect.
+        self.instance.project = project
 
     @classmethod
     def initial_for(cls, project, previous) -> dict:
