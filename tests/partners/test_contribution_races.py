@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from partners import views
+from partners import models as partner_models
 from partners.models import Contribution
 from projects.models import FundingLine
 from territory.models import Province, Region
@@ -111,7 +111,7 @@ def test_a_contribution_lowered_while_a_line_is_approved_never_falls_below_its_c
     waiting = decide(convention, {"INDH": ("250000", "wait")})
     line = waiting.lines.get()
     admin_has_read, approval_over = threading.Event(), threading.Event()
-    read_committed = views.committed_by
+    read_committed = partner_models.committed_by
 
     def committed_then_let_the_approval_run(convention, partner):
         # The worst moment: the administrator has read what INDH committed; the approval comes now.
@@ -125,18 +125,19 @@ def test_a_contribution_lowered_while_a_line_is_approved_never_falls_below_its_c
             time.sleep(0.05)
         return committed
 
-    monkeypatch.setattr(views, "committed_by", committed_then_let_the_approval_run)
+    # Convention.set_contribution reads the commitments once it holds its locks.
+    monkeypatch.setattr(partner_models, "committed_by", committed_then_let_the_approval_run)
 
     def approve(go):
         go()
         admin_has_read.wait(timeout=30)
-        try:
-            with translation.override("en"):
+        with translation.override("en"):  # the message is worded when read: read it in English
+            try:
                 waiting.approve_line(line, by=khemisset_indh)
-        except ValidationError as refused:
-            return refused.messages
-        finally:
-            approval_over.set()
+            except ValidationError as refused:
+                return refused.messages
+            finally:
+                approval_over.set()
         return "saved"
 
     # Alone, each fits: the approval (300,000 left) and the cut to 1,000,000 (900,000 committed).
