@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from partners.models import Convention, Partner
 from projects.models import FundingLine, MicroProject
 from projects.models.states import SHOWN_TO_PARTNERS, ProjectStatus
 from reintegration.lib import listing
+from reintegration.lib.money import AmountField
 from reintegration.lib.text import SearchTextField, text_formfield
 
 SORTS = {
@@ -36,6 +38,14 @@ SORTS = {
 }
 # Commas (Latin or Arabic), semicolons and line breaks separate the CINs of the co-beneficiaries.
 CIN_SEPARATORS = re.compile(r"[,،;\n]+")
+
+
+def project_formfield(db_field, **kwargs):
+    """Free text under the text rule (text_formfield), amounts as AmountField ("1234,50" or "1234.50")."""
+    if isinstance(db_field, models.DecimalField):
+        kwargs.setdefault("form_class", AmountField)
+        return db_field.formfield(**kwargs)
+    return text_formfield(db_field, **kwargs)
 
 
 class ConventionChoiceField(forms.ModelChoiceField):
@@ -135,7 +145,8 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = MicroProject
-        formfield_callback = text_formfield  # every free-text field: NFKC, no invisible characters
+        # Free text under the text rule (NFKC, no invisible characters); amounts typed either way.
+        formfield_callback = project_formfield
         fields = [
             "title",
             "sector",
@@ -275,7 +286,7 @@ class FundingLineForm(forms.ModelForm):
     class Meta:
         model = FundingLine
         fields = ["partner", "convention", "kind", "amount"]
-        field_classes = {"partner": PartnerChoiceField, "convention": ConventionChoiceField}
+        field_classes = {"partner": PartnerChoiceField, "convention": ConventionChoiceField, "amount": AmountField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

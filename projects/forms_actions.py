@@ -2,39 +2,18 @@
 view hands it to the project's transition method, which decides (state, role, money)."""
 
 from django import forms
-from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms import project_formfield
 from projects.models import FollowUpVisit, MicroProject, Study
 from reintegration.lib.documents import validate_document
-from reintegration.lib.text import CleanMultilineField, text_formfield
+from reintegration.lib.text import CleanMultilineField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTES_INPUT = forms.Textarea(attrs={"rows": 3, "dir": "auto"})  # typed in Arabic or French, whatever the page
 YES, NO = "yes", "no"
-
-
-class AmountField(forms.DecimalField):
-    """MAD with centimes, never negative, typed the reader's way: "1234,50" and "1234.50" both
-    read as 1234.50 (the field is localised), shown back with the language's decimal mark."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "autocomplete": "off"})
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 14)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", 0)
-        super().__init__(localize=True, **kwargs)
-
-
-def action_formfield(db_field, **kwargs):
-    """Free text under the text rule (text_formfield), amounts as AmountField."""
-    if isinstance(db_field, models.DecimalField):
-        kwargs.setdefault("form_class", AmountField)
-        return db_field.formfield(**kwargs)
-    return text_formfield(db_field, **kwargs)
 
 
 def yes_no_field(label, *, yes, no, required_message):
@@ -67,7 +46,7 @@ class StudyForm(forms.ModelForm):
 
     class Meta:
         model = Study
-        formfield_callback = action_formfield
+        formfield_callback = project_formfield
         fields = ["feasible", "expected_monthly_revenue", "recommended_amount", "notes", "document"]
         widgets = {"notes": NOTES_INPUT}
 
@@ -96,7 +75,7 @@ class VisitForm(forms.ModelForm):
 
     class Meta:
         model = FollowUpVisit
-        formfield_callback = action_formfield
+        formfield_callback = project_formfield
         fields = [
             "visited_on",
             "business_status",

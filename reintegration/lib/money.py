@@ -5,7 +5,7 @@ Also registered as a template builtin: `{{ amount|mad }}`.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import template
+from django import forms, template
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -47,3 +47,16 @@ def mad_filter(value) -> str:
         return format_mad(value)
     except (TypeError, InvalidOperation):
         return ""
+
+
+class AmountField(forms.DecimalField):
+    """MAD with centimes, never negative, typed the reader's way: "1234,50" and "1234.50" both
+    read as 1234.50 (the field is localised), shown back with the language's decimal mark."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr", "autocomplete": "off"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(localize=True, **kwargs)

@@ -98,6 +98,16 @@ def test_staff_draft_a_project_for_the_person_chosen_on_their_record(english, kh
     assert 'id="plan-problems"' not in page  # complete and consented: ready to submit
 
 
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_amounts_may_be_typed_with_a_decimal_comma(client_for, khemisset_staff, lead, convention, language):
+    client = client_for(khemisset_staff)
+    client.cookies["idmaj_language"] = language
+    data = draft_data(line(convention, "INDH", "27999,50"), total_cost="30000,50", own_contribution="2001")
+    assert client.post(create_url(lead), data).status_code == 302
+    project = MicroProject.objects.get()
+    assert (project.total_cost, project.lines.get().amount) == (Decimal("30000.50"), Decimal("27999.50"))
+
+
 def test_the_lead_may_be_typed_as_a_cin_as_people_write_it(english, khemisset_staff, lead):
     response = english(khemisset_staff).post(create_url(), draft_data(lead_cin=" ab-١٢٣٤٦٧ "))
     assert response.status_code == 302
