@@ -2,7 +2,6 @@
 and the signed document."""
 
 import logging
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,27 +25,12 @@ from partners.permissions import (
 )
 from reintegration.lib.documents import serve_document
 from reintegration.lib.money import format_mad
-from reintegration.lib.personal_data import refusal
+from reintegration.lib.personal_data import refusal, role_required
 
 PAGE_SIZE = 50
 # Blank contribution lines under the existing ones: a new convention usually has two or three parties.
 BLANK_PARTIES = {"create": 3, "edit": 1}
 documents_log = logging.getLogger("idmaj.documents")
-
-
-def role_required(predicate):
-    """403 unless `predicate(user)` holds (accounts.decorators' twin: accounts is a floor above)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not predicate(request.user):
-                raise refusal(predicate)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def with_parties(conventions):

@@ -15,12 +15,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.forms import BeneficiaryFilterForm, ExportForm
 from beneficiaries.models import AccessLog, Beneficiary, Consent
 from beneficiaries.permissions import can_export, can_reveal_cin
 from beneficiaries.views.registry import list_page
+from reintegration.lib.personal_data import role_required
 from reintegration.lib.spreadsheets import CONTENT_TYPES, csv_bytes, download, xlsx_bytes
 
 

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.importing import (
     COLUMNS,
@@ -34,6 +33,7 @@ from beneficiaries.importing.reading import SNIFF_BYTES, clean_name, sniff
 from beneficiaries.models import AccessLog, Beneficiary, ImportJob
 from beneficiaries.permissions import can_edit_registry, can_handle_import
 from beneficiaries.tasks import check_import, commit_import
+from reintegration.lib.personal_data import role_required
 from reintegration.lib.spreadsheets import CONTENT_TYPES, download, xlsx_bytes
 from territory.scoping import visible_provinces
 

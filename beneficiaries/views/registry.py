@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.forms import (
     BeneficiaryFilterForm,
@@ -33,7 +32,7 @@ from beneficiaries.permissions import (
 )
 from reintegration.lib import contributions
 from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
-from reintegration.lib.personal_data import refusal
+from reintegration.lib.personal_data import refusal, role_required
 
 PAGE_SIZE = 25
 CIN_MATCHES_SHOWN = 20

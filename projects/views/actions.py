@@ -14,7 +14,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import role_required
 from projects.forms_actions import (
     ApproveLineForm,
     CloseForm,
@@ -35,6 +34,7 @@ from projects.permissions import (
     is_maker,
 )
 from reintegration.lib.money import format_mad
+from reintegration.lib.personal_data import role_required
 
 
 def _get_project(request, pk, may):

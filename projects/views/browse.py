@@ -13,7 +13,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog
 from projects import permissions
@@ -21,6 +20,7 @@ from projects.forms import ProjectFilterForm
 from projects.models import FundingLine, MicroProject
 from projects.permissions import can_read_projects
 from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
+from reintegration.lib.personal_data import role_required
 from reintegration.lib.spreadsheets import CONTENT_TYPES, csv_bytes, download, xlsx_bytes
 
 PAGE_SIZE = 25

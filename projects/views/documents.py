@@ -3,12 +3,12 @@
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from accounts.decorators import role_required
 from beneficiaries.access import log_access
 from beneficiaries.models import AccessLog
 from projects.models import MicroProject, Study
 from projects.permissions import can_read_projects
 from reintegration.lib.documents import serve_document
+from reintegration.lib.personal_data import role_required
 
 
 @require_safe

@@ -11,12 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.decorators import role_required
 from beneficiaries.models import Beneficiary
 from projects.forms import FundingLineFormSet, ProjectForm
 from projects.models import MicroProject
 from projects.permissions import can_draft_projects, can_edit_project
-from reintegration.lib.personal_data import refusal
+from reintegration.lib.personal_data import refusal, role_required
 
 LINES_PREFIX = "lines"
 

@@ -5,6 +5,8 @@ A permission predicate that guards people's personal data is marked `@guards_per
 (09-08) and the role, and nothing about the record asked for.
 """
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -22,3 +24,20 @@ def refusal(predicate) -> PermissionDenied:
     if getattr(predicate, "guards_personal_data", False):
         return PersonalDataDenied()
     return PermissionDenied()
+
+
+def role_required(predicate):
+    """Answer 403 unless `predicate(user)` holds (the personal-data 403 when the predicate guards
+    personal data). Scope is checked by each lookup (404), not here. Every app's views use it, so it
+    lives on the lowest floor."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not predicate(request.user):
+                raise refusal(predicate)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
