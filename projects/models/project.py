@@ -233,6 +233,10 @@ class MicroProject(ProjectWorkflow, models.Model):
             problems.append(_("Choose the technical partner that studies the project."))
         return problems
 
+    def submission_problems(self) -> list[str]:
+        """Everything that keeps this project from being submitted: the plan, then the people."""
+        return self.plan_problems() + self.consent_problems()
+
     def consent_problems(self) -> list[str]:
         """Who cannot be submitted: someone who left the programme, or who lacks a consent the
         submission needs (being registered, and being shared with partners)."""

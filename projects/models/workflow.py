@@ -122,7 +122,7 @@ class ProjectWorkflow:
             if not permissions.can_submit_project(by, project):
                 raise PermissionDenied
             project._require("submit")
-            problems = project.plan_problems() + project.consent_problems()
+            problems = project.submission_problems()
             if problems:
                 raise ValidationError(problems, code="incomplete")
             project.submitted_by, project.submitted_at = by, timezone.now()

@@ -225,10 +225,9 @@ def detail_context(request, project):
         "co_beneficiaries": list(project.co_beneficiaries.all()),
         "lines": lines,
         "other_partners_total": others,
-        "asked": sum((line.amount for line in project.lines.all()), ZERO),
+        "asked": project.funded_by_partners,
         "actions": actions,
         "can_edit": "edit" in actions,
-        "problems": draft_problems(user, project),
         "study": project.studies.select_related("partner", "recorded_by").first(),
         "events": visible_events(user, project),
         "visits": project.visits.select_related("visitor"),
@@ -246,13 +245,6 @@ def funding_plan(user, project):
     own = [line for line in lines if line.partner_id == partner]
     others = [line for line in lines if line.partner_id != partner]
     return own, sum((line.amount for line in others), ZERO) if others else None
-
-
-def draft_problems(user, project) -> list[str]:
-    """What keeps a draft from being submitted, for those who draft it."""
-    if project.status != MicroProject.Status.DRAFT or not permissions.can_edit_project(user, project):
-        return []
-    return project.plan_problems() + project.consent_problems()
 
 
 def visible_events(user, project):
