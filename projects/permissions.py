@@ -6,8 +6,13 @@ user may see. Nor is the state: `MicroProject.allowed_actions()` says what the s
 `available_actions` combines the two for the buttons.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from reintegration.lib.personal_data import guards_personal_data
+
+# Maker ≠ checker, in the words the refusal (403) and the project page use.
+SUBMITTER_MAY_NOT_DECIDE = _("You submitted this project: someone else must decide on its funding.")
 
 PROJECT_WRITERS = {User.Role.STAFF, User.Role.ADMIN}
 

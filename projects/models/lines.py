@@ -30,6 +30,10 @@ class FundingLineQuerySet(models.QuerySet):
             project__status__in=COMMITTING,
         ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
 
+    def left_in(self, contribution) -> Decimal:
+        """What `contribution` still has for new approvals: its amount less what is committed from it."""
+        return contribution.amount - self.committed(contribution.convention_id, contribution.partner_id)
+
     def committing(self):
         return self.filter(decision=FundingLine.Decision.APPROVED, project__status__in=COMMITTING)
 

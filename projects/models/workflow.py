@@ -180,7 +180,7 @@ class ProjectWorkflow:
                     code="no_contribution",
                     params={"partner": line.partner.acronym, "convention": line.convention.reference},
                 )
-            remaining = contribution.amount - FundingLine.objects.committed(line.convention_id, line.partner_id)
+            remaining = FundingLine.objects.left_in(contribution)
             if line.amount > remaining:
                 raise ValidationError(
                     _(
@@ -231,7 +231,7 @@ class ProjectWorkflow:
             raise PermissionDenied
         if permissions.is_maker(by, self):
             # Maker ≠ checker, on the server: whoever submitted the project never approves a line of it.
-            raise PermissionDenied(_("You submitted this project: someone else must decide on its funding."))
+            raise PermissionDenied(permissions.SUBMITTER_MAY_NOT_DECIDE)
         self._require("decide_line")
         if line.decision != FundingLine.Decision.PENDING:
             raise ValidationError(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Contribution
 from projects.models import FundingLine, MicroProject
-from projects.permissions import can_decide_line, is_maker
+from projects.permissions import SUBMITTER_MAY_NOT_DECIDE, can_decide_line, is_maker
 
 register = template.Library()
 
@@ -27,8 +27,7 @@ def lines_to_decide(user, lines) -> list:
     lines = [line for line in lines if line.decision == FundingLine.Decision.PENDING and can_decide_line(user, line)]
     for line in lines:
         contribution = Contribution.objects.filter(convention=line.convention_id, partner=line.partner_id).first()
-        committed = FundingLine.objects.committed(line.convention_id, line.partner_id)
-        line.remaining = contribution.amount - committed if contribution else None
+        line.remaining = FundingLine.objects.left_in(contribution) if contribution else None
     return lines
 
 
@@ -37,7 +36,7 @@ def missing_action_note(user, project, actions) -> str:
     """Why the buttons the user might expect are not there, or "" when nothing needs saying."""
     Status = MicroProject.Status
     if project.status == Status.STUDIED and is_maker(user, project):
-        return _("You submitted this project: someone else must decide on its funding.")
+        return SUBMITTER_MAY_NOT_DECIDE
     if project.status == Status.SUBMITTED and "record_study" not in actions:
         return _("Waiting for the study by %(partner)s.") % {"partner": project.technical_partner}
     if project.status == Status.STUDIED and "decide_line" not in actions:

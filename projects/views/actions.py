@@ -25,6 +25,7 @@ from projects.forms_actions import (
 )
 from projects.models import MicroProject
 from projects.permissions import (
+    SUBMITTER_MAY_NOT_DECIDE,
     can_decide_line,
     can_edit_project,
     can_read_projects,
@@ -71,7 +72,7 @@ def _get_line_for_decision(request, pk, line_pk):
     if not can_decide_line(request.user, line):
         raise PermissionDenied
     if is_maker(request.user, project):
-        raise PermissionDenied(_("You submitted this project: someone else must decide on its funding."))
+        raise PermissionDenied(SUBMITTER_MAY_NOT_DECIDE)
     return project, line
 
 
