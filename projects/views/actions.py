@@ -9,6 +9,7 @@ page, and nothing has changed.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -141,108 +142,101 @@ def record_study(request, pk):
     return render(request, "projects/study_form.html", {"project": project, "form": form, "lines": lines})
 
 
-@require_POST
-@role_required(can_read_projects)
-def approve_line(request, pk, line_pk):
-    project, line = _get_line_for_decision(request, pk, line_pk)
-    form = ApproveLineForm(request.POST)
+def _transition(request, project, form, move, success) -> HttpResponseRedirect:
+    """The tail of every small action: the form checked, `move(cleaned_data)` made, and what was
+    refused or done said as a message (`success()` is asked after the move, which it may describe);
+    back to the project's page either way."""
     if not form.is_valid():
         _form_refused(request, form)
         return redirect(project)
     try:
-        project.approve_line(line, by=request.user, comment=form.cleaned_data["comment"])
+        move(form.cleaned_data)
     except ValidationError as error:
         _refused(request, error)
-        return redirect(project)
-    named = {"partner": line.partner.acronym, "amount": format_mad(line.amount)}
-    if project.status == MicroProject.Status.APPROVED:
-        messages.success(
-            request,
-            _("The line of %(partner)s (%(amount)s) is approved: every line is, so the project is approved.") % named,
-        )
     else:
-        messages.success(
-            request, _("The line of %(partner)s (%(amount)s) is approved; the other partners decide on theirs.") % named
-        )
+        messages.success(request, success())
     return redirect(project)
+
+
+@require_POST
+@role_required(can_read_projects)
+def approve_line(request, pk, line_pk):
+    project, line = _get_line_for_decision(request, pk, line_pk)
+
+    def approved():
+        named = {"partner": line.partner.acronym, "amount": format_mad(line.amount)}
+        if project.status == MicroProject.Status.APPROVED:
+            return (
+                _("The line of %(partner)s (%(amount)s) is approved: every line is, so the project is approved.")
+                % named
+            )
+        return _("The line of %(partner)s (%(amount)s) is approved; the other partners decide on theirs.") % named
+
+    return _transition(
+        request,
+        project,
+        ApproveLineForm(request.POST),
+        lambda data: project.approve_line(line, by=request.user, comment=data["comment"]),
+        approved,
+    )
 
 
 @require_POST
 @role_required(can_read_projects)
 def reject_line(request, pk, line_pk):
     project, line = _get_line_for_decision(request, pk, line_pk)
-    form = RejectLineForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form)
-        return redirect(project)
-    try:
-        project.reject_line(line, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
+    return _transition(
+        request,
+        project,
+        RejectLineForm(request.POST),
+        lambda data: project.reject_line(line, by=request.user, reason=data["reason"]),
+        lambda: (
             _("The line of %(partner)s is rejected, and with it the project: the provincial staff may revise it.")
-            % {"partner": line.partner.acronym},
-        )
-    return redirect(project)
+            % {"partner": line.partner.acronym}
+        ),
+    )
 
 
 @require_POST
 @role_required(can_read_projects)
 def reopen(request, pk):
     project = _get_project_for_edit(request, pk)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form)
-        return redirect(project)
-    try:
-        project.reopen(by=request.user, comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
+    return _transition(
+        request,
+        project,
+        ReopenForm(request.POST),
+        lambda data: project.reopen(by=request.user, comment=data["comment"]),
+        lambda: (
             _("The project is a draft again (revision %(revision)s): revise it, then submit it again.")
-            % {"revision": project.revision},
-        )
-    return redirect(project)
+            % {"revision": project.revision}
+        ),
+    )
 
 
 @require_POST
 @role_required(can_read_projects)
 def withdraw(request, pk):
     project = _get_project_for_edit(request, pk)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form)
-        return redirect(project)
-    try:
-        project.withdraw(by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The project is withdrawn."))
-    return redirect(project)
+    return _transition(
+        request,
+        project,
+        WithdrawForm(request.POST),
+        lambda data: project.withdraw(by=request.user, reason=data["reason"]),
+        lambda: _("The project is withdrawn."),
+    )
 
 
 @require_POST
 @role_required(can_read_projects)
 def close(request, pk):
     project = _get_project_for_edit(request, pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form)
-        return redirect(project)
-    try:
-        project.close(by=request.user, outcome=form.cleaned_data["outcome"], comment=form.cleaned_data["comment"])
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request, _("The project is closed: %(outcome)s.") % {"outcome": project.get_outcome_display().lower()}
-        )
-    return redirect(project)
+    return _transition(
+        request,
+        project,
+        CloseForm(request.POST),
+        lambda data: project.close(by=request.user, outcome=data["outcome"], comment=data["comment"]),
+        lambda: _("The project is closed: %(outcome)s.") % {"outcome": project.get_outcome_display().lower()},
+    )
 
 
 @role_required(can_read_projects)
