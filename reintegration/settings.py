@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "beneficiaries",
     "projects",
+    "disbursements",
 ]
 
 MIDDLEWARE = [

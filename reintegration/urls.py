@@ -21,4 +21,5 @@ urlpatterns = [
     path("beneficiaries/", include("beneficiaries.urls")),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
+    path("disbursements/", include("disbursements.urls")),
 ]

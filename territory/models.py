@@ -36,6 +36,8 @@ class Province(NamedPlace):
 
     region = models.ForeignKey(Region, models.PROTECT, related_name="provinces", verbose_name=_("region"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Prefixes the province's document numbers (handovers: KHE-2020-0007).
+    abbreviation = models.CharField(_("abbreviation"), max_length=3, unique=True, null=True)
 
     class Meta(NamedPlace.Meta):
         verbose_name = _("province or prefecture")

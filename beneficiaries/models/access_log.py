@@ -29,6 +29,7 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exported a list")
         SEARCH_CIN = "search_cin", _("Searched by CIN")
         DOCUMENT = "document", _("Downloaded a document")
+        RECEIPT = "receipt", _("Generated a receipt")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("user"))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

@@ -30,6 +30,7 @@ class ProjectEvent(models.Model):
         CLOSE = "close", pgettext_lazy("project event", "Closed")
         # Written by the disbursements app.
         HANDOVER = "handover", _("Handover")
+        REVERSAL = "reversal", _("Handover reversed")
 
     project = models.ForeignKey(
         "projects.MicroProject", models.PROTECT, related_name="events", verbose_name=_("project")

@@ -37,17 +37,19 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-# What each status allows; who may do it is projects.permissions'. The disbursements app adds the
-# arrows it owns (approved → in_handover → funded).
+# What each status allows; who may do it is projects.permissions' (and disbursements.permissions'
+# for "hand_over" and "reverse", the arrows approved → in_handover → funded that app drives).
+# A funded or operating business can still receive a handover: one that replaces a reversed one.
 TRANSITIONS_FROM = {
     ProjectStatus.DRAFT: {"edit", "submit", "withdraw"},
     ProjectStatus.SUBMITTED: {"record_study", "withdraw"},
     ProjectStatus.STUDIED: {"decide_line"},
     ProjectStatus.REJECTED: {"reopen"},
-    ProjectStatus.APPROVED: {"record_visit"},
-    ProjectStatus.IN_HANDOVER: {"record_visit"},
-    ProjectStatus.FUNDED: {"record_visit", "close"},
-    ProjectStatus.OPERATING: {"record_visit", "close"},
+    ProjectStatus.APPROVED: {"record_visit", "hand_over"},
+    ProjectStatus.IN_HANDOVER: {"record_visit", "hand_over", "reverse"},
+    ProjectStatus.FUNDED: {"record_visit", "close", "hand_over", "reverse"},
+    ProjectStatus.OPERATING: {"record_visit", "close", "hand_over", "reverse"},
+    ProjectStatus.CLOSED: {"reverse"},
 }
 
 
@@ -111,6 +113,7 @@ class ProjectWorkflow:
             "submitted_by_id",
             "submitted_at",
             "approved_on",
+            "first_delivery_on",
             "next_visit_due",
         ):
             setattr(self, field, getattr(current, field))
@@ -339,3 +342,53 @@ class ProjectWorkflow:
                 fields=["outcome", "next_visit_due"],
             )
         self._refresh_from(project)
+
+    # The two arrows of the disbursements app. It calls them inside its own transaction, on the
+    # project it has locked (locked_for_handover), after posting to the ledger: it knows what the
+    # lines have received, the project knows what that means for its status and its calendar.
+
+    def locked_for_handover(self, by, action: str = "hand_over"):
+        """This project under a row lock, when its status allows `action` ("hand_over", "reverse")."""
+        project = self._locked(by)
+        project._require(action)
+        return project
+
+    def record_delivery(self, *, by, on: date, complete: bool, comment: str) -> None:
+        """A handover delivered. The first one starts the follow-up calendar (unless a visit already
+        set the next date) and makes the people funded: approved → in_handover, → funded once every
+        line has received its whole amount (`complete`)."""
+        fields = []
+        if self.first_delivery_on is None:
+            self.first_delivery_on = on
+            fields.append("first_delivery_on")
+            if not self.visits.exists():
+                self.next_visit_due = add_months(on, FOLLOW_UP_MONTHS[0])
+                fields.append("next_visit_due")
+            for person in self.beneficiaries():
+                person.advance_with_project(Beneficiary.Status.FUNDED, by=by)
+        status = self.status
+        if self.status in (self.Status.APPROVED, self.Status.IN_HANDOVER):
+            status = self.Status.FUNDED if complete else self.Status.IN_HANDOVER
+        self._move(status, by=by, action=ProjectEvent.Action.HANDOVER, comment=comment, fields=fields)
+
+    def record_reversal(self, *, by, delivered_any: bool, complete: bool, comment: str) -> None:
+        """A delivered handover reversed (a correction). A project still being handed over goes back
+        to what its lines have received: funded, in handover, or approved when nothing is left, which
+        also takes back the follow-up calendar's start. A business already operating or closed keeps
+        its status: the correction is followed by a new handover."""
+        fields = []
+        status = self.status
+        if self.status in (self.Status.IN_HANDOVER, self.Status.FUNDED):
+            if complete:
+                status = self.Status.FUNDED
+            elif delivered_any:
+                status = self.Status.IN_HANDOVER
+            else:
+                status = self.Status.APPROVED
+        if not delivered_any and status == self.Status.APPROVED:
+            self.first_delivery_on = None
+            fields.append("first_delivery_on")
+            if not self.visits.exists():
+                self.next_visit_due = add_months(self.approved_on, FOLLOW_UP_MONTHS[0]) if self.approved_on else None
+                fields.append("next_visit_due")
+        self._move(status, by=by, action=ProjectEvent.Action.REVERSAL, comment=comment, fields=fields)

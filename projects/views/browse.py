@@ -19,6 +19,7 @@ from projects import permissions
 from projects.forms import ProjectFilterForm
 from projects.models import FundingLine, MicroProject
 from projects.permissions import can_read_projects
+from reintegration.lib import contributions
 from reintegration.lib.listing import KeysFirstPaginator, page_or_fragment
 from reintegration.lib.personal_data import role_required
 from reintegration.lib.spreadsheets import CONTENT_TYPES, csv_bytes, download, xlsx_bytes
@@ -232,6 +233,7 @@ def detail_context(request, project):
         "events": visible_events(user, project),
         "visits": project.visits.select_related("visitor"),
         "today": timezone.localdate(),
+        "project_panels": contributions.project_panels(project, user),
     }
 
 

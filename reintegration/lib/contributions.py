@@ -5,6 +5,7 @@ An app's `contributions.py` may define any of:
     NAVIGATION = [NavEntry(_("Projects"), "projects:list", visible=can_read_projects, count=waiting_for)]
     HOME_CARDS = [HomeCard("projects/home_cards.html", context=home_card)]
     RECORD_PANELS = [RecordPanel(context=projects_of_person)]
+    PROJECT_PANELS = [RecordPanel(context=handovers_of_project)]
     def timeline_events(beneficiary, user): -> iterable of (when, label, by), what `user` may see
     def beneficiaries_known_to(user): -> querysets of beneficiary ids a coordinator needs to know
 
@@ -18,6 +19,8 @@ template draws; the default template, templates/includes/record_panel.html, take
      "actions": [{"label": _("Draft a project"), "url": url}, ...]}          # buttons under the rows
 
 so an app adds a panel without a template of its own (RecordPanel(context, template=...) for one).
+A project panel is the same on a project's page, for an app above the projects (the handovers):
+its `context(project, user)`.
 
 The project package imports no app: it finds these modules the way `load_demo` finds `demo.py`,
 by visiting the installed apps in INSTALLED_APPS order (lower floors first).
@@ -104,8 +107,16 @@ def home_cards(user) -> list[dict]:
 
 
 def record_panels(beneficiary, user) -> list[dict]:
-    panels = [panel for module in app_modules("contributions") for panel in getattr(module, "RECORD_PANELS", [])]
-    shown = [(panel.template, panel.context(beneficiary, user)) for panel in panels]
+    return _panels("RECORD_PANELS", beneficiary, user)
+
+
+def project_panels(project, user) -> list[dict]:
+    return _panels("PROJECT_PANELS", project, user)
+
+
+def _panels(name: str, about, user) -> list[dict]:
+    panels = [panel for module in app_modules("contributions") for panel in getattr(module, name, [])]
+    shown = [(panel.template, panel.context(about, user)) for panel in panels]
     return [{"template": template, "panel": context} for template, context in shown if context is not None]
 
 

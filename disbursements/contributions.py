@@ -1,0 +1,17 @@
+"""What the disbursements app adds to the shared pages. Found by reintegration.lib.contributions."""
+
+from django.db.models import Sum
+
+from disbursements.models import LedgerEntry
+
+
+def convention_amounts(convention_ids) -> dict:
+    """{"delivered": {(convention id, partner id): what the ledger says was handed over, reversals
+    netted}} for the convention pages."""
+    delivered = (
+        LedgerEntry.objects.filter(line__convention__in=convention_ids)
+        .values("line__convention", "line__partner")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {"delivered": {(row["line__convention"], row["line__partner"]): row["total"] for row in delivered}}
