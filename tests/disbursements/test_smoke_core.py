@@ -10,7 +10,7 @@ def test_a_full_delivery_funds_the_project(khemisset_staff, rsk_coordinator, khe
     project = approved_project(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd)
     equipment = plan_equipment(project, khemisset_staff)
     cash = plan_cash(project, khemisset_staff)
-    assert equipment.number == f"KHE-2026-0001" and cash.number == "KHE-2026-0002"
+    assert equipment.number == "KHE-2026-0001" and cash.number == "KHE-2026-0002"
     equipment.deliver(by=khemisset_staff, on=date.today())
     project.refresh_from_db()
     assert project.status == MicroProject.Status.IN_HANDOVER

@@ -1,0 +1,7 @@
+"""The disbursements part of the Khémisset demo (found by load_demo, after the projects' part):
+the province's past brought in through the history import (demo_history), then the 2020 ceremony
+and the handovers planned "in the coming days" (demo_ceremony)."""
+
+
+def load(stdout=None):
+    pass
