@@ -16,14 +16,14 @@ from pathlib import Path
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/idmaj_bench"
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("registry", "import", "projects")
+SECTIONS = ("registry", "import", "projects", "handovers")
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m bench",
         description="Idmaj benchmarks on PostgreSQL: seed, registry list and search, spreadsheet import, "
-        "project lists, worklists and approvals.",
+        "project lists, worklists and approvals, handover list, deliveries, receipts and the history import.",
         epilog="Database: BENCH_DATABASE_URL, default " + DEFAULT_URL + " (created when missing).",
     )
     parser.add_argument("--reseed", action="store_true", help="seed again even when the rows are already there")
@@ -99,15 +99,19 @@ def main(argv=None) -> int:
     setup_django(url)
 
     # Models can be imported only once Django is set up.
-    from bench import imports, project_seed, projects, registry, report, seed
+    from bench import disbursements, handover_seed, imports, project_seed, projects, registry, report, seed
 
     started = time.perf_counter()
     users = seed.bench_users()
     seeding = seed.ensure_seeded(args.rows, reseed=args.reseed, created_by=users["national"])
     project_seeding = None
-    if "registry" in sections or "projects" in sections:
+    handover_seeding = None
+    if {"registry", "projects", "handovers"} & set(sections):
         # The registry's coordinator sees the people of their partner's projects: seeded before it.
         project_seeding = project_seed.ensure_seeded(args.projects, users, reseed=args.reseed)
+    if "handovers" in sections:
+        reseed = args.reseed or not (project_seeding or {}).get("reused", True)
+        handover_seeding = handover_seed.ensure_seeded(users, reseed=reseed)
     results, failures = [], []
     if "registry" in sections:
         print(f"Registry list and search: {args.repeat} timed requests per scenario…")
@@ -129,6 +133,13 @@ def main(argv=None) -> int:
         except Exception as error:
             failures.append(("projects", error, traceback.format_exc()))
 
+    if "handovers" in sections:
+        print(f"Handover list, deliveries, receipts, history import: {args.repeat} timed runs per scenario…")
+        try:
+            results += disbursements.run(users, repeat=args.repeat, explain_all=args.explain)
+        except Exception as error:
+            failures.append(("handovers", error, traceback.format_exc()))
+
     checks = report.checks(results)
     print()
     print(report.table(results, checks))
@@ -148,11 +159,16 @@ def main(argv=None) -> int:
         },
         "seed": seeding,
         "project_seed": project_seeding,
+        "handover_seed": handover_seeding,
         "targets": {
             "list_search_median_ms": 50,
             "constant_queries": True,
             "import_rows_per_second": 1000,
             "approval_median_ms": 30,
+            "handover_list_median_ms": 50,
+            "delivery_median_ms": 30,
+            "receipt_median_ms": 500,
+            "history_import_rows_per_second": 500,
         },
         "checks": checks,
         "results": [result.as_json() for result in results],

@@ -90,6 +90,7 @@ def checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
             + (f"; slowest: {max(slow, key=lambda r: r.median_ms).scenario}" if slow else ""),
         )
     found.update(project_checks(results))
+    found.update(handover_checks(results))
     imported = [r for r in results if r.group == "import" and r.rows_per_second is not None]
     if imported:
         found[f"import ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s"] = (
@@ -130,6 +131,30 @@ def project_checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
                 f"{r.scenario}: {r.median_ms} ms" if r.median_ms else f"{r.scenario}: {r.note}" for r in approvals
             ),
         )
+    return found
+
+
+def handover_checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
+    """Lists ≤ 50 ms with constant queries, a delivery ≤ 30 ms, a receipt ≤ 500 ms, the history
+    import ≥ 500 rows/s: each scenario carries its own target and verdict (`ok`)."""
+    found = {}
+    for group, label in (
+        ("handovers", "handover list, receipts and history import"),
+        ("delivery", "delivery with its locks"),
+    ):
+        measured = [r for r in results if r.group == group and r.ok is not None]
+        missing = [r for r in results if r.group == group and r.ok is None]
+        if measured or missing:
+            found[label] = (
+                bool(measured) and all(r.ok for r in measured) and not missing,
+                "; ".join(
+                    f"{r.scenario}: {r.median_ms} ms"
+                    if r.rows_per_second is None
+                    else f"{r.scenario}: {r.rows_per_second:,.0f} rows/s"
+                    for r in measured
+                )
+                + "".join(f"; {r.scenario}: {r.note}" for r in missing),
+            )
     return found
 
 

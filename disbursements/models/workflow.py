@@ -89,6 +89,7 @@ class HandoverWorkflow:
                 province=project.province,
                 project=project,
                 line=line,
+                partner_id=line.partner_id,
                 kind=line.kind,
                 planned_on=planned_on,
                 planned_by=by,
@@ -137,7 +138,9 @@ class HandoverWorkflow:
             for item in items:
                 item.full_clean(exclude=["handover"])
             self.amount, self.cash_method, self.cash_reference = sum(item.total for item in items), "", ""
-        self.full_clean(exclude=["number", "year", "sequence", "verification_code", "project", "line", "ceremony"])
+        self.full_clean(
+            exclude=["number", "year", "sequence", "verification_code", "project", "line", "partner", "ceremony"]
+        )
         delivered = self.line.ledger_entries.total()
         planned = (
             self.line.handovers.filter(status=self.Status.PLANNED)
@@ -304,4 +307,6 @@ def deliver_together(handovers, *, by, on) -> list:
 
 
 def _line_ids(project) -> list[int]:
-    return list(project.lines.values_list("pk", flat=True))
+    # Ordered by id alone: the lines' default order (project, pk) joins the projects table to sort
+    # by the project's own order, 8 ms of a 25 ms delivery on the bench.
+    return list(project.lines.order_by("pk").values_list("pk", flat=True))
