@@ -39,9 +39,14 @@ ARABIC_NOUNS = {
 }
 
 
+ARABIC_MARKS = dict.fromkeys(range(0x064B, 0x0653))  # tanween, short vowels, shadda, sukun
+
+
 def _arabic_number(number: int) -> str:
-    # num2words writes "ثلاثمائة و اثنان": the conjunction is joined to the next word in Arabic.
-    return num2words(number, lang="ar").replace(" و ", " و")
+    # num2words writes "ثلاثمائة و اثنان": the conjunction is joined to the next word in Arabic. Its
+    # "ألفاً" loses the tanween, as administrative Arabic is written: a mark alone at the end of a
+    # line is copied (and searched) apart from its letter.
+    return num2words(number, lang="ar").replace(" و ", " و").translate(ARABIC_MARKS)
 
 
 def _arabic_counted(number: int, noun: str) -> str:
