@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from beneficiaries.models import AccessLog
-from disbursements.receipts import amount_in_words
+from disbursements.receipts import OFFLINE, amount_in_words
 from tests.disbursements.stages import plan_cash, plan_equipment, sewing_machines
 from tests.factories import BeneficiaryFactory, consent
 from tests.projects.workflow_stages import approved, khemisset_convention
@@ -273,3 +273,12 @@ def test_the_handover_page_links_offer_both_languages(khemisset_staff, handover)
 def test_amounts_in_words_name_dirhams_and_centimes_as_each_language_counts_them(amount, french, arabic):
     assert amount_in_words(Decimal(amount), "fr") == french
     assert amount_in_words(Decimal(amount), "ar") == arabic
+
+
+@pytest.mark.parametrize(
+    "address", ["http://example.org/logo.png", "https://cdn.example.org/a.css", "file:///etc/passwd"]
+)
+def test_the_pdf_renderer_fetches_nothing_but_inline_data(address):
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        OFFLINE(address)
+    assert OFFLINE("data:text/plain,QR").read() == b"QR"

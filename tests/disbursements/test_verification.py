@@ -11,6 +11,7 @@ from django.utils import timezone
 from beneficiaries.models import AccessLog
 from tests.disbursements.stages import approved_project, plan_cash, plan_equipment
 from tests.factories import BeneficiaryFactory, consent
+from tests.test_html_validity import checker_missing, nu_errors
 
 
 @pytest.fixture
@@ -24,6 +25,11 @@ def handover(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd):
 
 def verify(client, number, code):
     client.cookies["idmaj_language"] = "en"  # the page's words as written in the templates
+    return verify_in(client, number, code)
+
+
+def verify_in(client, number, code):
+    """The verification asked in the client's language."""
     return client.get(reverse("disbursements:verify") + "?" + urlencode({"number": number, "code": code}))
 
 
@@ -141,3 +147,23 @@ def test_anonymous_scanners_are_sent_to_log_in_and_back(client, handover):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
     assert "code%3D" in response["Location"]  # the code survives the log-in
+
+
+@pytest.mark.skipif(bool(checker_missing()), reason=checker_missing() or "checker found")
+def test_the_verification_pages_are_valid_html_in_arabic_and_french(client_for, khemisset_staff, handover, tmp_path):
+    client = client_for(khemisset_staff)
+    planned = plan_cash(handover.project, khemisset_staff)
+    planned.cancel(by=khemisset_staff, reason="The person moved away")
+    pages = {}
+    for language in ("ar", "fr"):
+        client.cookies["idmaj_language"] = language
+        pages |= {
+            f"form-{language}": client.get(reverse("disbursements:verify")).text,
+            f"half-{language}": client.get(reverse("disbursements:verify") + "?number=KHE").text,
+            f"genuine-{language}": verify_in(client, handover.number, handover.display_code).text,
+            f"not-genuine-{language}": verify_in(client, handover.number, "ABCDE-FGHJK").text,
+            f"cancelled-{language}": verify_in(client, planned.number, planned.display_code).text,
+            f"no-receipt-{language}": client.get(reverse("disbursements:receipt", args=[planned.pk])).text,
+        }
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
