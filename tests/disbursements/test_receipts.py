@@ -282,3 +282,17 @@ def test_the_pdf_renderer_fetches_nothing_but_inline_data(address):
     with pytest.raises(ValueError, match="disallowed protocol"):
         OFFLINE(address)
     assert OFFLINE("data:text/plain,QR").read() == b"QR"
+
+
+def test_the_receipt_bench_times_both_languages_on_the_seeded_handovers(khemisset_staff, handover, settings):
+    from bench.receipts import bench_receipts
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    results = bench_receipts({"province": khemisset_staff}, repeat=1, log=lambda line: None)
+    assert [result.scenario for result in results] == [
+        "receipt PDF (ar) · receipt_pdf",
+        "receipt PDF (fr) · receipt_pdf",
+        "receipt PDF (ar) · page",
+        "receipt PDF (fr) · page",
+    ]
+    assert all(result.median_ms > 0 and result.target == "≤ 500 ms" for result in results)
