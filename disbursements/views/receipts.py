@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from beneficiaries.access import log_access
+from beneficiaries.identity import EASTERN_DIGITS
 from beneficiaries.models import AccessLog
 from disbursements.models import Handover
 from disbursements.permissions import can_read_handovers
@@ -84,7 +85,8 @@ class VerificationForm(forms.Form):
     )
 
     def clean_number(self):
-        return "".join(self.cleaned_data["number"].split()).upper()
+        """As printed whatever the keyboard: " khe-٢٠٢٠-٠٠٠٧ " is KHE-2020-0007."""
+        return "".join(self.cleaned_data["number"].split()).upper().translate(EASTERN_DIGITS)
 
 
 @require_safe

@@ -60,6 +60,12 @@ def test_the_code_is_read_as_typed_from_paper(client_for, khemisset_staff, hando
     assert verdict(verify(client_for(khemisset_staff), f" {handover.number.lower()} ", typed)) == "genuine"
 
 
+def test_number_and_code_typed_on_an_arabic_keyboard_are_read_as_printed(client_for, khemisset_staff, handover):
+    eastern = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    number, code = handover.number.translate(eastern), handover.display_code.translate(eastern)
+    assert verdict(verify(client_for(khemisset_staff), number, code)) == "genuine"
+
+
 def test_showing_the_figures_is_logged_as_a_view_of_the_lead(client_for, khemisset_staff, handover):
     verify(client_for(khemisset_staff), handover.number, handover.display_code)
     logged = AccessLog.objects.get(user=khemisset_staff, action=AccessLog.Action.VIEW)
