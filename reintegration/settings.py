@@ -266,4 +266,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint tells each step of every receipt at INFO: only its warnings are worth a log line.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from beneficiaries.identity import EASTERN_DIGITS
 from disbursements.models.workflow import HandoverWorkflow
 from disbursements.permissions import can_read_handovers
 from partners.models import Partner
@@ -31,8 +32,9 @@ def new_verification_code() -> str:
 
 
 def normalise_code(typed: str) -> str:
-    """A code as typed or scanned: spaces and dashes dropped, upper case, O read as 0 and I, L as 1."""
-    code = "".join(typed.split()).replace("-", "").upper()
+    """A code as typed or scanned: spaces and dashes dropped, upper case, O read as 0 and I, L as 1,
+    Arabic-Indic digits (an Arabic keyboard's) read as the digits printed."""
+    code = "".join(typed.split()).replace("-", "").upper().translate(EASTERN_DIGITS)
     return code.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
