@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401 (the views' patterns come with the screens)
+from django.urls import path
+
+from disbursements.views import ceremonies
 
 app_name = "disbursements"
 
 urlpatterns = []
+
+# --- views/ceremonies.py: ceremonies, their bulk planning and delivery, the press summary ---
+urlpatterns += [
+    path("ceremonies/", ceremonies.ceremony_list, name="ceremony_list"),
+    path("ceremonies/new/", ceremonies.ceremony_create, name="ceremony_create"),
+    path("ceremonies/<int:pk>/", ceremonies.ceremony_detail, name="ceremony_detail"),
+    path("ceremonies/<int:pk>/edit/", ceremonies.ceremony_edit, name="ceremony_edit"),
+    path("ceremonies/<int:pk>/add/", ceremonies.ceremony_add_projects, name="ceremony_add_projects"),
+    path(
+        "ceremonies/<int:pk>/handovers/<int:handover_pk>/remove/",
+        ceremonies.ceremony_remove_handover,
+        name="ceremony_remove_handover",
+    ),
+    path("ceremonies/<int:pk>/deliver/", ceremonies.ceremony_deliver, name="ceremony_deliver"),
+    path("ceremonies/<int:pk>/press/", ceremonies.ceremony_press, name="ceremony_press"),
+]
