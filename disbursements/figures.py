@@ -32,11 +32,11 @@ class CeremonySummary:
     equipment_count: int = 0
     cash_value: Decimal = ZERO
     cash_count: int = 0
-    by_category: list = field(default_factory=list)  # [{"category": code, "label": str, "quantity", "value"}]
+    by_category: list = field(default_factory=list)  # [{"category": code, "label": str, "units", "value"}]
     planned_count: int = 0
     planned_value: Decimal = ZERO
     planned_beneficiaries: int = 0
-    conventions: list = field(default_factory=list)  # the conventions of the delivered lines
+    conventions: list = field(default_factory=list)  # the conventions of the lines delivered or planned
 
     @property
     def men(self) -> int:
@@ -96,27 +96,24 @@ def ceremony_summary(ceremony, handovers) -> CeremonySummary:
     by_category = (
         HandoverItem.objects.filter(handover__in=delivered)
         .values("category")
-        .annotate(quantity=Sum("quantity"), value=Sum(F("quantity") * F("unit_price")))
+        .annotate(units=Sum("quantity"), value=Sum(F("quantity") * F("unit_price")))
         .order_by("-value", "category")
     )
     labels = dict(HandoverItem.Category.choices)
     summary.by_category = [row | {"label": labels.get(row["category"], row["category"])} for row in by_category]
 
     summary.conventions = list(
-        Convention.objects.filter(pk__in=delivered.values("line__convention"))
+        Convention.objects.filter(pk__in=handovers.filter(status__in=[DELIVERED, PLANNED]).values("line__convention"))
         .prefetch_related("contributions__partner")
         .order_by("reference")
     )
     return summary
 
 
-def waiting_people(province, excluding_projects) -> int:
-    """People of the province's approved projects that have received nothing yet (not those of
-    `excluding_projects`): "N more will benefit in the coming days"."""
-    waiting = MicroProject.objects.filter(province=province, status=MicroProject.Status.APPROVED).exclude(
-        pk__in=excluding_projects.values("pk")
-    )
-    return people_of(waiting).count()
+def waiting_people(province) -> int:
+    """People of the province's approved projects that have received nothing yet (a first delivery
+    moves a project on): "N more will benefit in the coming days"."""
+    return people_of(MicroProject.objects.filter(province=province, status=MicroProject.Status.APPROVED)).count()
 
 
 def lines_with_left():

@@ -70,8 +70,13 @@ class AddProjectsForm(forms.Form):
         label=capfirst(_("payment method of the cash")),
         choices=Handover.CashMethod.choices,
         initial=Handover.CashMethod.TRANSFER,
+        required=False,
     )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["projects"].queryset = candidates
+
+    def clean_cash_method(self):
+        # Left out of the post (no cash line on the page): a bank transfer, the programme's usual way.
+        return self.cleaned_data["cash_method"] or Handover.CashMethod.TRANSFER

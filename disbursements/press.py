@@ -13,7 +13,6 @@ from django.utils import translation
 
 from disbursements.figures import ceremony_summary, waiting_people
 from partners.figures import convention_figures
-from projects.models import MicroProject
 
 LANGUAGES = ("ar", "fr")
 ASCII_BLANKS = re.compile(r"[ \t\r\n]+")
@@ -47,12 +46,11 @@ def long_date(day, language: str) -> str:
 def press_context(ceremony, handovers) -> dict:
     """The figures the two texts say, the same for both."""
     summary = ceremony_summary(ceremony, handovers)
-    ceremony_projects = MicroProject.objects.filter(pk__in=handovers.filter(ceremony=ceremony).values("project"))
     return {
         "ceremony": ceremony,
         "summary": summary,
         "conventions": convention_figures(summary.conventions),
-        "waiting": waiting_people(ceremony.province, ceremony_projects),
+        "waiting": waiting_people(ceremony.province),
     }
 
 
