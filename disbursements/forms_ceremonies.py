@@ -19,6 +19,19 @@ class PartnerCheckboxes(forms.ModelMultipleChoiceField):
         return f"{partner.acronym} — {partner.name}"
 
 
+class ProjectCheckboxes(forms.ModelMultipleChoiceField):
+    """Project ids as posted: digits that fit an id, else "not a valid choice" (a 30-digit number
+    would overflow the database's integer and answer 500)."""
+
+    LARGEST_ID = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) > self.LARGEST_ID:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super()._check_values(value)
+
+
 class CeremonyForm(forms.ModelForm):
     """Staff hold ceremonies in their own province; an admin chooses the province."""
 
@@ -56,7 +69,7 @@ class CeremonyForm(forms.ModelForm):
 class AddProjectsForm(forms.Form):
     """The projects ticked on the ceremony's page, among its candidates (anything else is refused)."""
 
-    projects = forms.ModelMultipleChoiceField(
+    projects = ProjectCheckboxes(
         label=_("Projects"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

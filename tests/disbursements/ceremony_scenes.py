@@ -4,7 +4,6 @@ can neither predate its approval nor be recorded before it happens), in Khémiss
 from decimal import Decimal
 
 import pytest
-
 from django.utils import timezone
 
 from disbursements.models import Ceremony
@@ -25,14 +24,19 @@ def ceremony(staff, *, held_on=None, place="Khémisset", presided_by=GOVERNOR, *
     )
 
 
-def approved_project(convention, staff, anapec, indh_coordinator, fm6rd_coordinator, *, co_beneficiaries=(), lead_sex="M", **kwargs):
+def approved_project(
+    convention, staff, anapec, indh_coordinator, fm6rd_coordinator, *, co_beneficiaries=(), lead_sex="M", **kwargs
+):
     """A project approved through the transitions; its lead of `lead_sex`, with co-beneficiaries."""
     lead = consent(BeneficiaryFactory(sex=lead_sex))
     project = draft(convention, staff, lead=lead, **kwargs)
     project.co_beneficiaries.add(*[consent(person) for person in co_beneficiaries])
     project.submit(by=staff)
     project.record_study(
-        by=anapec, feasible=True, expected_monthly_revenue=Decimal("4000"), recommended_amount=project.funded_by_partners
+        by=anapec,
+        feasible=True,
+        expected_monthly_revenue=Decimal("4000"),
+        recommended_amount=project.funded_by_partners,
     )
     for line in project.lines.select_related("partner"):
         project.approve_line(line, by=indh_coordinator if line.partner.acronym == "INDH" else fm6rd_coordinator)

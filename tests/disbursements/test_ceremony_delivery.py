@@ -1,4 +1,4 @@
-""""Mark all delivered" at the end of a ceremony: a confirmation, then every planned handover
+""" "Mark all delivered" at the end of a ceremony: a confirmation, then every planned handover
 delivered in one transaction, or none, with every reason."""
 
 from datetime import timedelta

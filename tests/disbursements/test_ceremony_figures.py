@@ -40,7 +40,9 @@ def scene(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd):
     machines = plan(tailors, [item("Machine à coudre", "machinery", 2, "6000"), item("Ciseaux", "tools", 1, "8000")])
     cash = plan_cash(tailors, khemisset_staff, planned_on=today, ceremony=held)
     sheep = plan(shepherd, [item("Brebis", "livestock", 3, "5000")])
-    plan(cancelled, [item("Four", "machinery", 1, "12000")]).cancel(by=khemisset_staff, reason="Le bénéficiaire a déménagé.")
+    plan(cancelled, [item("Four", "machinery", 1, "12000")]).cancel(
+        by=khemisset_staff, reason="Le bénéficiaire a déménagé."
+    )
     plan(still_planned, [item("Perceuse", "tools", 1, "10000")])
     deliver_together([machines, cash, sheep], by=khemisset_staff, on=today)
     everyone = [tailors.lead, partner, shepherd.lead, cancelled.lead, still_planned.lead, waiting.lead]
@@ -88,7 +90,10 @@ def test_the_ceremony_page_shows_the_summary(client_for, khemisset_staff, scene)
 def test_the_french_press_summary_says_the_ceremony_s_figures_and_names_no_one(scene):
     held, everyone = scene
     text = press_text(held, Handover.objects.all(), "fr")
-    assert f"présidée par le Gouverneur de la province de Khémisset, s'est tenue le {long_date(held.held_on, 'fr')}" in text
+    assert (
+        f"présidée par le Gouverneur de la province de Khémisset, s'est tenue le {long_date(held.held_on, 'fr')}"
+        in text
+    )
     assert "au profit de 3 bénéficiaires" in text
     assert "(2 femmes et 1 homme)" in text
     assert "s'élève à 43\xa0000,00\xa0MAD" in text

@@ -10,7 +10,7 @@ from django.urls import reverse
 from disbursements.ceremony_planning import add_projects
 from disbursements.models import Handover, HandoverSequence
 from tests.disbursements.ceremony_scenes import approved_project, ceremony, in_english  # noqa: F401 (fixture)
-from tests.disbursements.stages import plan_cash, plan_equipment, sewing_machines
+from tests.disbursements.stages import plan_equipment, sewing_machines
 from tests.projects.workflow_stages import khemisset_convention, line_of
 
 
