@@ -61,9 +61,20 @@ class CeremonyForm(forms.ModelForm):
             # The staff's own province, whatever the form posts.
             del self.fields["province"]
             self.instance.province_id = user.province_id
+        self.held_on = self.instance.held_on
         if self.instance.pk is not None and self.instance.handovers.exists():
             # Its handovers are numbered and locked to the province: it cannot move.
             self.fields.pop("province", None)
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        delivered = self.instance.pk is not None and self.instance.handovers.filter(status="delivered").exists()
+        if delivered and held_on != self.held_on:
+            # The deliveries are dated and in the ledger: the ceremony's day is history now.
+            raise forms.ValidationError(
+                _("Handovers were delivered at this ceremony: its date cannot change any more.")
+            )
+        return held_on
 
 
 class AddProjectsForm(forms.Form):

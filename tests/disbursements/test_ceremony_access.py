@@ -200,3 +200,13 @@ def test_a_handover_of_another_ceremony_cannot_be_removed_from_this_one(client_f
     assert client_for(khemisset_staff).post(remove).status_code == 404
     handover.refresh_from_db()
     assert handover.ceremony == held
+
+
+def test_a_ceremony_whose_handovers_were_delivered_keeps_its_date(client_for, khemisset_staff, scene):
+    held, _ = scene
+    held.deliver_all(by=khemisset_staff)
+    data = {"held_on": "2026-01-05", "place": "Tiflet", "presided_by": held.presided_by}
+    response = client_for(khemisset_staff).post(url("ceremony_edit", held), data)
+    assert "its date cannot change any more" in response.text
+    held.refresh_from_db()
+    assert held.place == "Khémisset"
