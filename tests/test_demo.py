@@ -1,5 +1,6 @@
 """`load_demo` tells the Khémisset story with the programme's own figures, and loads only once."""
 
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -12,6 +13,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from beneficiaries.models import Beneficiary, Consent
+from disbursements import demo_ceremony
+from disbursements.models import Ceremony, Handover, LedgerEntry
 from partners.figures import convention_figures
 from partners.models import Contribution, Convention, Partner
 from partners.reference import load_programme_partners
@@ -76,7 +79,8 @@ def test_the_funded_projects_history_keeps_the_dates_of_the_province_records():
 def test_11_projects_of_the_ceremony_are_worth_more_than_322_000_mad_financed_by_indh():
     ceremony = ceremony_projects()
     assert ceremony.count() == len(CEREMONY_AMOUNTS) == 11
-    assert set(ceremony.values_list("status", flat=True)) == {Status.APPROVED}
+    # Handed over at the governor's ceremony: their one line each is fully delivered.
+    assert set(ceremony.values_list("status", flat=True)) == {Status.FUNDED}
     financed = FundingLine.objects.filter(project__in=ceremony).values_list("partner__acronym", "amount")
     assert {acronym for acronym, _ in financed} == {"INDH"}
     assert sum(amount for _, amount in financed) > Decimal("322000")
@@ -84,9 +88,29 @@ def test_11_projects_of_the_ceremony_are_worth_more_than_322_000_mad_financed_by
 
 @pytest.mark.django_db
 def test_51_more_projects_are_approved_and_waiting_under_the_2020_convention():
-    approved = projects_under(CURRENT).filter(status=Status.APPROVED)
+    approved = projects_under(CURRENT).filter(status__in=[Status.APPROVED, Status.FUNDED])
     assert approved.count() == 11 + WAITING_COUNT == 62
-    assert approved.exclude(pk__in=ceremony_projects()).count() == 51
+    waiting = projects_under(CURRENT).filter(status=Status.APPROVED)
+    assert waiting.exclude(pk__in=ceremony_projects()).count() == waiting.count() == 51
+
+
+@pytest.mark.django_db
+def test_the_governor_s_ceremony_delivered_322_650_mad_to_the_11_and_the_51_wait_for_the_next():
+    held = Ceremony.objects.get(notes=demo_ceremony.HELD_NOTES)
+    assert (held.province.code, held.presided_by) == ("04.291", "le Gouverneur de la province de Khémisset")
+    delivered = held.handovers.filter(status=Handover.Status.DELIVERED)
+    assert delivered.count() == 11 and not held.handovers.exclude(status=Handover.Status.DELIVERED).exists()
+    assert set(delivered.values_list("project", flat=True)) == set(ceremony_projects().values_list("pk", flat=True))
+    assert LedgerEntry.objects.filter(handover__ceremony=held).total() == Decimal("322650.00")
+    upcoming = Ceremony.objects.get(notes=demo_ceremony.UPCOMING_NOTES)
+    today = timezone.localdate()
+    assert today + timedelta(days=7) <= upcoming.held_on <= today + timedelta(days=21)
+    waiting = projects_under(CURRENT).filter(status=Status.APPROVED)
+    planned = Handover.objects.filter(status=Handover.Status.PLANNED)
+    assert set(planned.values_list("project", flat=True)) == set(waiting.values_list("pk", flat=True))
+    assert len(set(planned.values_list("project", flat=True))) == 51
+    assert set(planned.values_list("ceremony", flat=True)) == {upcoming.pk}
+    assert set(planned.values_list("planned_on", flat=True)) == {upcoming.held_on}
 
 
 @pytest.mark.django_db
@@ -128,6 +152,7 @@ def test_the_convention_pages_figures_tell_the_story():
     assert figures[HISTORIC].beneficiaries_funded == 78
     # 62 approved projects, one of them a cooperative of three people.
     assert figures[CURRENT].beneficiaries_funded == 64
+    assert figures[CURRENT].delivered == Decimal("322650.00")
 
 
 @pytest.mark.django_db
@@ -198,7 +223,7 @@ def test_every_person_with_a_project_has_the_status_and_consents_it_implies():
 
 def row_counts() -> dict[str, int]:
     """Every table of the project's apps, history tables included."""
-    mine = {"territory", "partners", "accounts", "beneficiaries", "projects"}
+    mine = {"territory", "partners", "accounts", "beneficiaries", "projects", "disbursements"}
     return {
         model._meta.label: model._base_manager.count() for model in apps.get_models() if model._meta.app_label in mine
     }
@@ -211,6 +236,7 @@ def test_loading_the_demo_again_changes_nothing():
     call_command("load_demo", force=True, stdout=output)
     assert row_counts() == before
     assert "Demo projects: 0 added" in output.getvalue()
+    assert "Demo ceremonies: 0 handovers planned, 0 delivered" in output.getvalue()
 
 
 @pytest.mark.django_db

@@ -16,8 +16,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import User
 from beneficiaries.models import Consent
-from tests.factories import BeneficiaryFactory, ProjectFactory
+from tests.factories import BeneficiaryFactory, ProjectFactory, UserFactory, partner, region
 from tests.projects.scenes import drafted, khemisset_convention
 
 VNU = Path(__file__).resolve().parent.parent / ".venv/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
@@ -94,7 +95,7 @@ def main_pages(client, staff) -> dict[str, str]:
     pages["step-back-errors"] = client.post(step_back_url, {"reason": "", "from_status": "accompanied"}).text
     consent_url = reverse("beneficiaries:record_consent", args=[person.pk])
     pages["consent-errors"] = client.post(consent_url, {"purpose": "programme", "given_on": "2099-01-01"}).text
-    return pages | project_pages(client, staff, person)
+    return pages | project_pages(client, staff, person) | ceremony_pages(client, staff)
 
 
 def project_pages(client, staff, person) -> dict[str, str]:
@@ -111,6 +112,31 @@ def project_pages(client, staff, person) -> dict[str, str]:
     }
 
 
+def ceremony_pages(client, staff) -> dict[str, str]:
+    """The ceremony list, a ceremony with a planned handover and a project to add, its forms and
+    confirmation, and its press summary."""
+    from disbursements.ceremony_planning import add_projects
+    from tests.disbursements.ceremony_scenes import approved_project, ceremony
+    from tests.projects.workflow_stages import khemisset_convention as two_partner_convention
+
+    coordinator = {"role": User.Role.COORDINATOR, "province": None}
+    anapec = UserFactory(username="html.anapec", region=region("04"), partner=partner("ANAPEC"), **coordinator)
+    indh = UserFactory(username="html.indh", region=region("04"), partner=partner("INDH"), **coordinator)
+    fm6rd = UserFactory(username="html.fm6rd", region=region("04"), partner=partner("FM6RD"), **coordinator)
+    convention = two_partner_convention(reference=f"KHE-CER-{BeneficiaryFactory().pk}")
+    planned, _waiting = (approved_project(convention, staff, anapec, indh, fm6rd) for _ in range(2))
+    held = ceremony(staff)
+    add_projects(held, [planned], by=staff)
+    return {
+        "ceremonies": client.get(reverse("disbursements:ceremony_list")).text,
+        "ceremony": client.get(held.get_absolute_url()).text,
+        "ceremony-new": client.get(reverse("disbursements:ceremony_create")).text,
+        "ceremony-errors": client.post(reverse("disbursements:ceremony_create"), {"held_on": "", "place": ""}).text,
+        "ceremony-deliver": client.get(reverse("disbursements:ceremony_deliver", args=[held.pk])).text,
+        "ceremony-press": client.get(reverse("disbursements:ceremony_press", args=[held.pk])).text,
+    }
+
+
 @pytest.mark.skipif(bool(checker_missing()) and not os.environ.get("CI"), reason=checker_missing() or "checker found")
 def test_the_main_pages_are_valid_html_in_arabic_and_french(client, khemisset_staff, tmp_path, settings):
     assert not checker_missing(), checker_missing()  # CI must run the check, never skip it
@@ -120,6 +146,6 @@ def test_the_main_pages_are_valid_html_in_arabic_and_french(client, khemisset_st
         client.logout()
         pages |= {f"{name}-{language}": html for name, html in main_pages(client, khemisset_staff).items()}
         khemisset_staff.refresh_from_db()
-    assert len(pages) == 2 * 19
+    assert len(pages) == 2 * 25
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)

@@ -86,6 +86,14 @@ def test_the_walk_covers_the_open_pages_every_registry_route_and_the_admin(db):
         "/beneficiaries/1/consent/1/withdraw/",
         "/beneficiaries/import/1/errors.csv",
     } <= set(paths)
+    assert {
+        "/disbursements/ceremonies/",
+        "/disbursements/ceremonies/1/",
+        "/disbursements/ceremonies/1/add/",
+        "/disbursements/ceremonies/1/handovers/1/remove/",
+        "/disbursements/ceremonies/1/deliver/",
+        "/disbursements/ceremonies/1/press/",
+    } <= set(paths)
     # The admin's regex routes: an app index, simple-history's revision page, the catch-all.
     assert {"/admin/", "/admin/auth/", "/admin/beneficiaries/beneficiary/1/history/1/", "/admin/1"} <= set(paths)
 
