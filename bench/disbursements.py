@@ -26,7 +26,7 @@ def run(users: dict, *, repeat: int, explain_all: bool = False, log=print) -> li
     results = [measure_list_queryset(users, scope, repeat, explain_all, log) for scope in LIST_SCOPES]
     results += measure_list_pages(users, repeat, explain_all, log)
     results.append(measure_deliveries(users, repeat, log))
-    results += optional("bench.receipts", "run", users, repeat=min(repeat, 20), log=log)
+    results += optional("bench.receipts", "bench_receipts", users, repeat=min(repeat, 20), log=log)
     results += optional("bench.history", "run", users, log=log)
     return results
 
