@@ -74,10 +74,11 @@ def _form_refused(request, form) -> None:
             messages.error(request, message)
 
 
-def _still_planned(request, handover) -> bool:
-    """Whether the handover is still planned (a page opened from an old one, or after someone else
-    acted); if not, says so."""
-    if handover.status == Handover.Status.PLANNED:
+def _still_in_status(request, handover, status=Handover.Status.PLANNED) -> bool:
+    """Whether the handover is still in `status` (planned, unless said): a page opened from an old one, or
+    after someone else acted. If not, says so, in the handover's terms (the transition would name
+    the project's status first, which is not what changed)."""
+    if handover.status == status:
         return True
     messages.error(
         request,
@@ -156,7 +157,7 @@ def plan_handover(request, line_pk):
 @role_required(can_read_handovers)
 def edit_plan(request, pk):
     handover = _get_handover(request, pk)
-    if not _still_planned(request, handover):
+    if not _still_in_status(request, handover):
         return redirect(handover)
     line = handover.line
     line.project = handover.project
@@ -225,7 +226,7 @@ def _plan_page(request, line, form, formset, *, left, handover=None):
 def deliver(request, pk):
     """The confirmation page (the delivery date, for cash the payment's reference), then the delivery."""
     handover = _get_handover(request, pk)
-    if not _still_planned(request, handover):
+    if not _still_in_status(request, handover):
         return redirect(handover)
     form = DeliverForm(request.POST or None, handover=handover)
     if request.method == "POST" and form.is_valid():
@@ -249,6 +250,8 @@ def deliver(request, pk):
 @role_required(can_read_handovers)
 def cancel(request, pk):
     handover = _get_handover(request, pk)
+    if not _still_in_status(request, handover):
+        return redirect(handover)
     form = CancelForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form)
@@ -268,6 +271,8 @@ def cancel(request, pk):
 @role_required(can_read_handovers)
 def reverse(request, pk):
     handover = _get_handover_for_reversal(request, pk)
+    if not _still_in_status(request, handover, Handover.Status.DELIVERED):
+        return redirect(handover)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         _form_refused(request, form)

@@ -1,27 +1,19 @@
-"""What the handover screen tests share: English pages, a project approved in Khémisset, the
-project's page, and the forms' POST data as a browser sends it."""
+"""What the handover screen tests share: English pages, the screens' URLs, and the forms' POST data
+as a browser sends it."""
 
 from datetime import date
 
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.disbursements.stages import approved_project
 from tests.projects.workflow_stages import line_of
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
+def in_english(settings):
+    """For an autouse fixture of each test module: the pages in English."""
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def project(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd):
-    """20,000 MAD of equipment from INDH and 8,000 MAD in cash from FM6RD, approved."""
-    return approved_project(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd)
 
 
 def plan_url(project, acronym="INDH"):

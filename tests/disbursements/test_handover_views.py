@@ -16,21 +16,31 @@ from beneficiaries.models import AccessLog
 from disbursements.models import Ceremony, Handover, LedgerEntry
 from projects.models import MicroProject
 from reintegration.lib import contributions
-from tests.disbursements.screens import (  # noqa: F401 (fixtures)
+from tests.disbursements.screens import (
     cash_data,
-    english,
+    in_english,
     item_data,
     machine,
     messages_of,
     plan_url,
-    project,
     today,
     url,
 )
-from tests.disbursements.stages import plan_cash, plan_equipment, sewing_machines
+from tests.disbursements.stages import approved_project, plan_cash, plan_equipment, sewing_machines
 from tests.projects.workflow_stages import line_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    yield from in_english(settings)
+
+
+@pytest.fixture
+def project(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd):
+    """20,000 MAD of equipment from INDH and 8,000 MAD in cash from FM6RD, approved in Khémisset."""
+    return approved_project(khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd)
 
 
 def ceremony_in(project, staff, *, held_on=None, place="Province hall, Khémisset"):
@@ -41,6 +51,10 @@ def ceremony_in(project, staff, *, held_on=None, place="Province hall, Khémisse
         presided_by="The Governor of Khémisset province",
         created_by=staff,
     )
+
+
+def numbers_listed(client, query):
+    return [handover.number for handover in client.get(reverse("disbursements:handover_list"), query).context["page"]]
 
 
 # --- the list ------------------------------------------------------------------------------
@@ -65,13 +79,12 @@ def test_the_list_filters_by_status_kind_partner_and_searches_by_number_or_name(
     cash = plan_cash(project, khemisset_staff)
     cash.cancel(by=khemisset_staff, reason="The beneficiary moved away")
     client = client_for(khemisset_staff)
-    listed = lambda **query: [h.number for h in client.get(reverse("disbursements:handover_list"), query).context["page"]]  # noqa: E731
-    assert listed(status="planned") == [equipment.number]
-    assert listed(kind="cash") == [cash.number]
-    assert listed(partner=line_of(project, "FM6RD").partner_id) == [cash.number]
-    assert listed(q="0002") == [cash.number]
-    assert sorted(listed(q=project.lead.last_name)) == sorted([equipment.number, cash.number])
-    assert listed(q="Nobody-of-that-name") == []
+    assert numbers_listed(client, {"status": "planned"}) == [equipment.number]
+    assert numbers_listed(client, {"kind": "cash"}) == [cash.number]
+    assert numbers_listed(client, {"partner": line_of(project, "FM6RD").partner_id}) == [cash.number]
+    assert numbers_listed(client, {"q": "0002"}) == [cash.number]
+    assert sorted(numbers_listed(client, {"q": project.lead.last_name})) == sorted([equipment.number, cash.number])
+    assert numbers_listed(client, {"q": "Nobody-of-that-name"}) == []
 
 
 def test_the_list_filters_by_ceremony_and_date_range(client_for, khemisset_staff, project):
@@ -79,10 +92,9 @@ def test_the_list_filters_by_ceremony_and_date_range(client_for, khemisset_staff
     at_ceremony = plan_equipment(project, khemisset_staff, ceremony=ceremony, planned_on=date(2026, 12, 20))
     plan_cash(project, khemisset_staff, planned_on=date(2027, 1, 15))
     client = client_for(khemisset_staff)
-    listed = lambda **query: [h.number for h in client.get(reverse("disbursements:handover_list"), query).context["page"]]  # noqa: E731
-    assert listed(ceremony=ceremony.pk) == [at_ceremony.number]
-    assert listed(date_from="2026-12-01", date_to="2026-12-31") == [at_ceremony.number]
-    assert listed(date_from="2027-01-01") == ["KHE-2027-0001"]
+    assert numbers_listed(client, {"ceremony": ceremony.pk}) == [at_ceremony.number]
+    assert numbers_listed(client, {"date_from": "2026-12-01", "date_to": "2026-12-31"}) == [at_ceremony.number]
+    assert numbers_listed(client, {"date_from": "2027-01-01"}) == ["KHE-2027-0001"]
 
 
 def test_an_invalid_filter_lists_nobody_and_says_why(client_for, khemisset_staff, project):
@@ -278,7 +290,9 @@ def test_changing_a_plan_keeps_its_number(client_for, khemisset_staff, project):
     client = client_for(khemisset_staff)
     page = client.get(url("edit_plan", handover))
     assert page.context["formset"].forms[0].initial["designation"] == "Industrial sewing machine"
-    response = client.post(url("edit_plan", handover), item_data(machine(quantity="1", unit_price="15000")), follow=True)
+    response = client.post(
+        url("edit_plan", handover), item_data(machine(quantity="1", unit_price="15000")), follow=True
+    )
     handover.refresh_from_db()
     assert (handover.number, handover.amount) == ("KHE-2026-0001", Decimal("15000"))
     assert f"The plan of handover {handover.number} is changed." in messages_of(response)
