@@ -105,10 +105,15 @@ def timeline_events(beneficiary, user):
 
 
 def handovers_panel(beneficiary, user):
-    """The record page's panel: the person's handovers this user may see."""
+    """The record page's panel: the person's handovers this user may see. None before the first one
+    is planned (the projects' panel says what comes before)."""
     if not can_read_handovers(user):
         return None
-    handovers = handovers_of_person(beneficiary, user).select_related("line__partner").order_by("-created_at", "-pk")
+    handovers = list(
+        handovers_of_person(beneficiary, user).select_related("line__partner").order_by("-created_at", "-pk")
+    )
+    if not handovers:
+        return None
     return {
         "heading": _("Handovers"),
         "rows": [

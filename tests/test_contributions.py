@@ -22,6 +22,7 @@ REGISTRY = ("Beneficiaries", "/beneficiaries/")
 PROJECTS = ("Projects", "/projects/")
 VISITS_DUE = ("Visits due", "/projects/visits-due/")
 CONVENTIONS = ("Conventions", "/partners/conventions/")
+HANDOVERS = ("Handovers", "/disbursements/handovers/")
 
 
 def labels(user):
@@ -31,18 +32,32 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CONVENTIONS]),
         # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
         (
             "rsk_coordinator",
-            [REGISTRY, PROJECTS, ("Awaiting my study", "/projects/awaiting-study/"), VISITS_DUE, CONVENTIONS],
+            [
+                REGISTRY,
+                PROJECTS,
+                ("Awaiting my study", "/projects/awaiting-study/"),
+                VISITS_DUE,
+                HANDOVERS,
+                CONVENTIONS,
+            ],
         ),
         # INDH funds them: its coordinator has the worklist of lines to decide.
         (
             "khemisset_indh",
-            [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE, CONVENTIONS],
+            [
+                REGISTRY,
+                PROJECTS,
+                ("Awaiting my approval", "/projects/awaiting-approval/"),
+                VISITS_DUE,
+                HANDOVERS,
+                CONVENTIONS,
+            ],
         ),
-        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CONVENTIONS]),
         ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
         ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],

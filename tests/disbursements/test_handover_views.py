@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from beneficiaries.models import AccessLog
 from disbursements.models import Ceremony, Handover, LedgerEntry
@@ -474,6 +475,11 @@ def test_the_persons_record_and_timeline_show_their_handovers(client_for, khemis
     assert handover.get_absolute_url() in record and cash.get_absolute_url() in record
 
 
+def test_a_person_with_no_handover_has_no_handovers_panel(client_for, khemisset_staff, project):
+    record = client_for(khemisset_staff).get(project.lead.get_absolute_url())
+    assert [entry for entry in record.context["record_panels"] if entry["panel"]["heading"] == "Handovers"] == []
+
+
 def test_the_timeline_shows_a_funder_only_its_own_lines_handovers(khemisset_staff, khemisset_indh, project):
     plan_equipment(project, khemisset_staff)
     plan_cash(project, khemisset_staff)
@@ -497,3 +503,46 @@ def test_the_menu_offers_handovers_to_those_who_read_them(khemisset_staff, khemi
 
     assert "Handovers" in entries(khemisset_staff) and "Handovers" in entries(khemisset_indh)
     assert "Handovers" not in entries(khemisset_official)
+
+
+# --- valid HTML --------------------------------------------------------------------------------
+
+
+def handover_pages(client, project, staff) -> dict[str, str]:
+    """Each handover screen with content in every block: items, cash, ledger, errors."""
+    equipment = plan_equipment(project, staff, notes="Livraison à Tiflet")
+    equipment.deliver(by=staff, on=date.today())
+    equipment.reverse(by=staff, reason="Mauvaise machine")
+    cash = plan_cash(project, staff, amount="3000")
+    return {
+        "handovers": client.get(reverse("disbursements:handover_list")).text,
+        "handovers-refused": client.get(reverse("disbursements:handover_list"), {"status": "x"}).text,
+        "handover-equipment": client.get(equipment.get_absolute_url()).text,
+        "handover-cash": client.get(cash.get_absolute_url()).text,
+        "plan": client.get(plan_url(project)).text,
+        "plan-errors": client.post(plan_url(project), item_data(machine(quantity="0"), notes="x" * 3000)).text,
+        "plan-cash": client.get(plan_url(project, "FM6RD")).text,
+        "edit-plan": client.get(url("edit_plan", cash)).text,
+        "deliver": client.get(url("deliver", cash)).text,
+        "deliver-errors": client.post(url("deliver", cash), {"delivered_on": "9999-12-31"}).text,
+        "project-panel": client.get(project.get_absolute_url()).text,
+        "record-panel": client.get(project.lead.get_absolute_url()).text,
+        "home-card": client.get(reverse("home")).text,
+    }
+
+
+def test_the_handover_pages_are_valid_html_in_arabic_and_french(client, khemisset_staff, project, tmp_path, settings):
+    from tests.test_html_validity import checker_missing, nu_errors
+
+    if checker_missing():
+        pytest.skip(checker_missing())
+    client.force_login(khemisset_staff)
+    pages = {}
+    for language in ("ar", "fr"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        with translation.override(language):
+            pages |= {
+                f"{name}-{language}": html for name, html in handover_pages(client, project, khemisset_staff).items()
+            }
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
