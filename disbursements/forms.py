@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from disbursements.models import Ceremony, Handover, HandoverItem
 from partners.models import Convention
@@ -54,8 +55,8 @@ class HandoverFilterForm(forms.Form):
     ceremony = CeremonyChoiceField(label=_("ceremony"), queryset=None, required=False)
     convention = ConventionChoiceField(label=_("convention"), queryset=None, required=False)
     partner = PartnerChoiceField(label=_("partner"), queryset=None, required=False)
-    date_from = forms.DateField(label=_("from"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("to"), required=False, widget=DATE_INPUT)
+    date_from = forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=pgettext_lazy("end of a period", "Until"), required=False, widget=DATE_INPUT)
     sort = listing.sort_field(SORTS)
 
     def __init__(self, *args, user, **kwargs):
