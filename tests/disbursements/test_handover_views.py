@@ -71,7 +71,7 @@ def test_the_list_shows_each_handover_with_its_beneficiary_line_value_and_status
     assert equipment.number in text and "KHE-2026-0002" in text
     assert project.lead.display_name() in text
     assert f'href="{project.lead.get_absolute_url()}"' in text
-    assert "INDH</bdi> · <bdi>KHE-2020-FM6RD-CPDH" in text
+    assert 'INDH</bdi><div class="small text-body-secondary text-nowrap"><bdi>KHE-2020-FM6RD-CPDH' in text
     assert "20,000.00\xa0MAD" in text and "8,000.00\xa0MAD" in text
 
 
@@ -546,3 +546,34 @@ def test_the_handover_pages_are_valid_html_in_arabic_and_french(client, khemisse
             }
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+# --- the admin -----------------------------------------------------------------------------
+
+
+def test_the_admin_shows_handovers_and_logs_a_look_at_one(client_for, admin_user, khemisset_staff, project):
+    handover = plan_equipment(project, khemisset_staff)
+    client = client_for(admin_user)
+    assert handover.number in client.get(reverse("admin:disbursements_handover_changelist")).text
+    page = client.get(reverse("admin:disbursements_handover_change", args=[handover.pk]))
+    assert page.status_code == 200 and "Industrial sewing machine" in page.text
+    assert AccessLog.objects.filter(action=AccessLog.Action.VIEW, user=admin_user, beneficiary=project.lead).exists()
+    assert client.get(reverse("admin:disbursements_handover_history", args=[handover.pk])).status_code == 200
+    assert client.get(reverse("admin:disbursements_handover_add")).status_code == 403
+    assert client.get(reverse("admin:disbursements_handover_delete", args=[handover.pk])).status_code == 403
+
+
+def test_the_admin_neither_adds_changes_nor_deletes_a_ledger_entry(client_for, admin_user, khemisset_staff, project):
+    handover = plan_equipment(project, khemisset_staff)
+    handover.deliver(by=khemisset_staff, on=date.today())
+    entry = LedgerEntry.objects.get()
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:disbursements_ledgerentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:disbursements_ledgerentry_add")).status_code == 403
+    assert client.get(reverse("admin:disbursements_ledgerentry_delete", args=[entry.pk])).status_code == 403
+    change = reverse("admin:disbursements_ledgerentry_change", args=[entry.pk])
+    client.post(change, {"amount": "1", "reason": "edited"})
+    entry.refresh_from_db()
+    assert (entry.amount, entry.reason) == (Decimal("20000"), "")
+    page = client.get(change).text
+    assert 'name="amount"' not in page and 'type="submit"' not in page.split('id="content"')[-1]
