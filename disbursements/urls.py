@@ -1,10 +1,21 @@
 from django.urls import path
 
-from disbursements.views import ceremonies, receipts
+from disbursements.views import ceremonies, handover_actions, handovers, receipts
 
 app_name = "disbursements"
 
 urlpatterns = [
+    # The list, a handover's page, planning and its transitions.
+    path("handovers/", handovers.handover_list, name="handover_list"),
+    path("handovers/export.<str:file_format>", handovers.handover_export, name="handover_export"),
+    path("handovers/<int:pk>/", handovers.handover_detail, name="handover_detail"),
+    path("handovers/<int:pk>/receipt-scan/", handovers.receipt_scan, name="receipt_scan"),
+    path("handovers/<int:pk>/receipt-scan/upload/", handover_actions.upload_receipt_scan, name="upload_receipt_scan"),
+    path("handovers/<int:pk>/edit/", handover_actions.edit_plan, name="edit_plan"),
+    path("handovers/<int:pk>/deliver/", handover_actions.deliver, name="deliver"),
+    path("handovers/<int:pk>/cancel/", handover_actions.cancel, name="cancel"),
+    path("handovers/<int:pk>/reverse/", handover_actions.reverse, name="reverse"),
+    path("lines/<int:line_pk>/plan/", handover_actions.plan_handover, name="plan"),
     # Ceremonies, their bulk planning and delivery, the press summary.
     path("ceremonies/", ceremonies.ceremony_list, name="ceremony_list"),
     path("ceremonies/new/", ceremonies.ceremony_create, name="ceremony_create"),

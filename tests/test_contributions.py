@@ -22,6 +22,7 @@ REGISTRY = ("Beneficiaries", "/beneficiaries/")
 PROJECTS = ("Projects", "/projects/")
 VISITS_DUE = ("Visits due", "/projects/visits-due/")
 CONVENTIONS = ("Conventions", "/partners/conventions/")
+HANDOVERS = ("Handovers", "/disbursements/handovers/")
 CEREMONIES = ("Ceremonies", "/disbursements/ceremonies/")
 
 
@@ -32,7 +33,7 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, CEREMONIES, CONVENTIONS]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, CONVENTIONS]),
         # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
         (
             "rsk_coordinator",
@@ -41,6 +42,7 @@ def labels(user):
                 PROJECTS,
                 ("Awaiting my study", "/projects/awaiting-study/"),
                 VISITS_DUE,
+                HANDOVERS,
                 CEREMONIES,
                 CONVENTIONS,
             ],
@@ -53,11 +55,12 @@ def labels(user):
                 PROJECTS,
                 ("Awaiting my approval", "/projects/awaiting-approval/"),
                 VISITS_DUE,
+                HANDOVERS,
                 CEREMONIES,
                 CONVENTIONS,
             ],
         ),
-        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, CEREMONIES, CONVENTIONS]),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, CONVENTIONS]),
         ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
         ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],

@@ -86,6 +86,15 @@ def test_the_walk_covers_the_open_pages_every_registry_route_and_the_admin(db):
         "/beneficiaries/1/consent/1/withdraw/",
         "/beneficiaries/import/1/errors.csv",
     } <= set(paths)
+    # The handover screens (the disbursements app's list, export, page, actions and planning).
+    assert {
+        "/disbursements/handovers/",
+        "/disbursements/handovers/export.csv",
+        "/disbursements/handovers/1/",
+        "/disbursements/handovers/1/deliver/",
+        "/disbursements/handovers/1/receipt-scan/",
+        "/disbursements/lines/1/plan/",
+    } <= set(paths)
     assert {
         "/disbursements/ceremonies/",
         "/disbursements/ceremonies/1/",

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from beneficiaries.identity import EASTERN_DIGITS
@@ -61,11 +62,13 @@ class HandoverQuerySet(models.QuerySet):
 
 class Handover(HandoverWorkflow, models.Model):
     class Status(models.TextChoices):
-        # Context: a handover is feminine in French (la remise).
-        PLANNED = "planned", _("Planned")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
-        REVERSED = "reversed", _("Reversed")
+        # A context of their own: a handover is feminine in French (la remise: « annulée », where an
+        # import job is « annulé »), and "Delivered" alone is already the convention page's column
+        # of amounts handed over (« المبلغ المسلَّم », not a status).
+        PLANNED = "planned", pgettext_lazy("handover status", "Planned")
+        DELIVERED = "delivered", pgettext_lazy("handover status", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("handover status", "Cancelled")
+        REVERSED = "reversed", pgettext_lazy("handover status", "Reversed")
 
     class CashMethod(models.TextChoices):
         TRANSFER = "transfer", _("Bank transfer")
