@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -142,18 +141,7 @@ def detail_context(request, handover, **forms) -> dict:
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "reverse_form": forms.get("reverse_form") or ReverseForm(),
         "scan_form": forms.get("scan_form") or ReceiptScanForm(),
-        "ceremony_url": ceremony_url(handover.ceremony),
     }
-
-
-def ceremony_url(ceremony) -> str:
-    """The ceremony's page, once the ceremony screens are installed (they come in their own part)."""
-    if ceremony is None:
-        return ""
-    try:
-        return ceremony.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 @require_safe
