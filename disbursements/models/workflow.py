@@ -226,12 +226,15 @@ class HandoverWorkflow:
             raise ValidationError(_("Say why the delivery is reversed."), code="reason_required")
         on = on or timezone.localdate()
         with transaction.atomic():
-            project = self.project.locked_for_handover(by, "reverse")
+            project = _lock_projects([self.project_id], by)[self.project_id]
             lines = _lock_lines(_line_ids(project))
             current = self._locked(by)
             if not can_reverse_handover(by, current):
                 raise PermissionDenied
+            # The handover's status before the project's: a second click on "reverse" finds the
+            # handover reversed (its project, back to approved, would only say "approved").
             current._require_status(self.Status.DELIVERED)
+            project = project.locked_for_handover(by, "reverse")
             delivery = current.ledger_entries.get(reverses__isnull=True)
             reversal = LedgerEntry.objects.create(
                 line_id=current.line_id,
