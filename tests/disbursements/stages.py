@@ -59,7 +59,7 @@ def approve_draft(project, staff, anapec, indh, fm6rd):
 
 def one_line_project(staff, anapec, indh, fm6rd, amount="10000", convention=None):
     """An approved project with a single INDH equipment line of `amount`: one delivery funds it."""
-    return approved_project(staff, anapec, indh, fm6rd, convention=convention, indh=amount, fm6rd=None, own="0")
+    return approved(convention or khemisset_convention(), staff, anapec, indh, fm6rd, indh=amount, fm6rd=None, own="0")
 
 
 def approved_back_on(project, day):
@@ -68,3 +68,7 @@ def approved_back_on(project, day):
     type(project).objects.filter(pk=project.pk).update(approved_on=day)
     project.refresh_from_db()
     return project
+
+
+def item(designation, quantity=1, unit_price="1000", category=HandoverItem.Category.TOOLS):
+    return HandoverItem(designation=designation, category=category, quantity=quantity, unit_price=Decimal(unit_price))
