@@ -126,7 +126,8 @@ class HandoverWorkflow:
         if self.is_cash:
             if items:
                 raise ValidationError(_("A cash handover has an amount, not items."), code="cash_items")
-            if not amount or amount <= 0:
+            # Decimal (or a whole number), finite: NaN has no order, "NaN <= 0" raises (a 500).
+            if not isinstance(amount, Decimal | int) or not Decimal(amount).is_finite() or amount <= 0:
                 raise ValidationError(_("Give the amount handed over."), code="amount_required")
             if not cash_method:
                 raise ValidationError(_("Say how the cash is paid."), code="method_required")
@@ -135,6 +136,10 @@ class HandoverWorkflow:
             if not items:
                 raise ValidationError(_("List at least one item handed over."), code="items_required")
             for item in items:
+                # The items' words go through the one text rule, as the handover's own do: a
+                # control character would break the exports (and the receipts) later.
+                for field in ("designation", "supplier", "serial_number"):
+                    setattr(item, field, clean_text(getattr(item, field)))
                 item.full_clean(exclude=["handover"])
             self.amount, self.cash_method, self.cash_reference = sum(item.total for item in items), "", ""
         self.full_clean(exclude=["number", "year", "sequence", "verification_code", "project", "line", "ceremony"])

@@ -63,7 +63,11 @@ def test_a_handover_delivered_twice_posts_one_entry(delivered, khemisset_staff):
 def test_the_database_refuses_a_second_delivery_entry_for_a_handover(delivered, khemisset_staff):
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.create(
-            line=delivered.line, handover=delivered, amount=Decimal("1"), value_date=date(2026, 1, 1), by=khemisset_staff
+            line=delivered.line,
+            handover=delivered,
+            amount=Decimal("1"),
+            value_date=date(2026, 1, 1),
+            by=khemisset_staff,
         )
     assert LedgerEntry.objects.total() == Decimal("20000.00")
 
@@ -75,7 +79,8 @@ def test_a_reversal_nets_the_delivery_to_zero_and_both_entries_stay(delivered, k
     reversal = delivered.reverse(by=khemisset_staff, reason="Wrong beneficiary")
     delivery = LedgerEntry.objects.get(reverses__isnull=True)
     assert reversal.reverses == delivery
-    assert (reversal.amount, reversal.reason, reversal.by) == (Decimal("-20000.00"), "Wrong beneficiary", khemisset_staff)
+    assert (reversal.amount, reversal.reason) == (Decimal("-20000.00"), "Wrong beneficiary")
+    assert reversal.by == khemisset_staff
     assert LedgerEntry.objects.filter(handover=delivered).count() == 2
     assert LedgerEntry.objects.filter(handover=delivered).total() == Decimal("0.00")
     assert delivered.status == Handover.Status.REVERSED
