@@ -200,7 +200,13 @@ class HandoverWorkflow:
 
     def deliver(self, *, by, on, cash_reference=None) -> None:
         """This planned handover delivered on `on` (see deliver_together)."""
+        _require_manager(by)
         with transaction.atomic():
+            # The project and its lines first, as every transition locks them: the UPDATE below
+            # locks the handover's row, and a ceremony's delivery holding the project and waiting
+            # for this handover would otherwise deadlock with us.
+            project = _lock_projects([self.project_id], by)[self.project_id]
+            _lock_lines(_line_ids(project))
             if cash_reference is not None and self.is_cash:
                 type(self).objects.filter(pk=self.pk, status=self.Status.PLANNED).update(
                     cash_reference=clean_text(cash_reference)
