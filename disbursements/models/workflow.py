@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models import Beneficiary
 from disbursements.models.ledger import LedgerEntry
 from disbursements.permissions import can_manage_handovers, can_reverse_handover
 from projects.models import FundingLine, MicroProject
@@ -306,6 +307,7 @@ def deliver_together(handovers, *, by, on) -> list:
             raise ValidationError(problems, code="not_deliverable")
         for handover in locked:
             handover._post_delivery(by=by, on=on)
+        _lock_people(projects.values())
         for project in projects.values():
             delivered_now = [handover for handover in locked if handover.project_id == project.pk]
             project.record_delivery(
@@ -315,6 +317,13 @@ def deliver_together(handovers, *, by, on) -> list:
                 comment=" · ".join(f"{handover.number} {format_mad(handover.amount)}" for handover in delivered_now),
             )
     return locked
+
+
+def _lock_people(projects) -> None:
+    """Every person of `projects` locked at once, by id: a first delivery makes them funded, and a
+    ceremony's projects may share people with a project moved at the same time (one order for all)."""
+    people = {person.pk for project in projects for person in project.beneficiaries()}
+    list(Beneficiary.objects.select_for_update().filter(pk__in=people).order_by("pk"))
 
 
 def _line_ids(project) -> list[int]:
