@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from beneficiaries.models import Beneficiary
 from disbursements.models import Ceremony, Handover, HandoverItem, HandoverSequence, LedgerEntry
+from disbursements.models.workflow import deliver_together
 from projects.models import FollowUpVisit, MicroProject, ProjectEvent
 from projects.models.workflow import add_months
 from tests.disbursements.stages import (
@@ -473,3 +474,16 @@ def test_two_handovers_of_one_line_in_a_ceremony_are_checked_together(project, k
         "10,000.00\u00a0MAD left to hand over, and this handover is worth 10,000.01\u00a0MAD."
     ]
     assert first.ledger_entries.count() == 0
+
+
+def test_a_refusal_names_only_real_problems_when_a_listed_handover_is_no_longer_planned(project, khemisset_staff):
+    # A ceremony's list read a moment before someone cancelled one of them: the cancelled one is
+    # named, and its value does not count against the line (no made-up over-delivery for the other).
+    cancelled = plan_equipment(project, khemisset_staff, items=[sewing_machines(1, "10000")])
+    cancelled.cancel(by=khemisset_staff, reason="Supplier out of stock")
+    whole = plan_equipment(project, khemisset_staff, items=[sewing_machines(2, "10000")])
+    messages = refusal_messages(
+        lambda: deliver_together([cancelled, whole], by=khemisset_staff, on=timezone.localdate())
+    )
+    assert messages == [f"{cancelled.number} ({project.title}): this handover is cancelled."]
+    assert LedgerEntry.objects.count() == 0
