@@ -302,7 +302,10 @@ def deliver_together(handovers, *, by, on) -> list:
             handover.project = projects[handover.project_id]
             for problem in handover._delivery_problems(lines[handover.line_id], delivered, on):
                 problems.append(_named(handover, problem))
-            delivered[handover.line_id] = delivered.get(handover.line_id, ZERO) + handover.amount
+            if handover.status == Handover.Status.PLANNED:
+                # One no longer planned (cancelled, delivered meanwhile) takes nothing from the line:
+                # counted, it would make up an over-delivery for the next one.
+                delivered[handover.line_id] = delivered.get(handover.line_id, ZERO) + handover.amount
         if problems:
             raise ValidationError(problems, code="not_deliverable")
         for handover in locked:
