@@ -182,6 +182,23 @@ def test_a_reversal_racing_a_replacement_delivery_never_hands_the_line_over_twic
     assert line_of(project, "INDH").ledger_entries.total() <= TEN_THOUSAND
 
 
+def test_a_plan_changed_while_it_is_delivered_posts_what_was_really_handed_over(people, khemisset_staff, today):
+    project = approved_project(*people)
+    handover = plan_equipment(project, khemisset_staff, items=[sewing_machines(2, "10000")])
+    stale = Handover.objects.get(pk=handover.pk)  # the delivery page, loaded before the change
+
+    results = run_at_once(
+        lambda: handover.change_plan(by=khemisset_staff, planned_on=today, items=[sewing_machines(1, "10000")]),
+        delivering(stale, khemisset_staff, today),
+    )
+
+    handover.refresh_from_db()
+    assert outcome(results[1]) == "done"
+    # Either the change came first (one machine delivered) or the delivery did (the change refused).
+    assert (outcome(results[0]), handover.amount) in [("done", TEN_THOUSAND), ("bad_transition", 2 * TEN_THOUSAND)]
+    assert LedgerEntry.objects.get().amount == handover.amount == sum(item.total for item in handover.items.all())
+
+
 def test_two_overlapping_ceremonies_delivered_at_once_never_over_deliver_nor_deadlock(people, khemisset_staff, today):
     convention = khemisset_convention()
     projects = [approved_project(*people, convention=convention) for _ in range(4)]
