@@ -487,3 +487,12 @@ def test_a_refusal_names_only_real_problems_when_a_listed_handover_is_no_longer_
     )
     assert messages == [f"{cancelled.number} ({project.title}): this handover is cancelled."]
     assert LedgerEntry.objects.count() == 0
+
+
+def test_a_plan_or_a_delivery_without_a_date_is_refused_with_a_message(project, khemisset_staff):
+    with pytest.raises(ValidationError):
+        plan_cash(project, khemisset_staff, planned_on=None)
+    cash = plan_cash(project, khemisset_staff)
+    assert refusal_messages(lambda: cash.deliver(by=khemisset_staff, on=None)) == ["Give the delivery date."]
+    assert cash.number == "KHE-2026-0001"  # the refused plan took no number
+    assert LedgerEntry.objects.count() == 0
