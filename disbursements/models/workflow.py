@@ -8,6 +8,7 @@ before anything is written; a refusal is a PermissionDenied (403) or a Validatio
 and leaves everything as it was.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,11 +94,12 @@ class HandoverWorkflow:
                 kind=line.kind,
                 planned_on=planned_on,
                 planned_by=by,
-                year=planned_on.year,
             )
             handover._fill(items=items, amount=amount, ceremony=ceremony, by=by, **details)
-            handover.sequence = HandoverSequence.take_next(project.province, planned_on.year)
-            handover.number = f"{project.province.abbreviation}-{planned_on.year}-{handover.sequence:04d}"
+            # The year from the date as checked by _fill (a missing date is a message there, not a 500).
+            handover.year = handover.planned_on.year
+            handover.sequence = HandoverSequence.take_next(project.province, handover.year)
+            handover.number = f"{project.province.abbreviation}-{handover.year}-{handover.sequence:04d}"
             handover.save()
             handover._save_items(items, by)
         return handover
@@ -282,6 +284,8 @@ def deliver_together(handovers, *, by, on) -> list:
     _require_manager(by)
     if not handovers:
         raise ValidationError(_("There is no planned handover to deliver."), code="nothing_planned")
+    if not isinstance(on, date):
+        raise ValidationError(_("Give the delivery date."), code="date_required")
     if on > timezone.localdate():
         raise ValidationError(_("A delivery cannot be recorded before it happens."), code="future_delivery")
     with transaction.atomic():
