@@ -1,7 +1,7 @@
 """The ledger: one entry per delivery, a reversal that nets it to zero, never an edit or a deletion
 (refused by the model and by the database), never more out of a line than the line holds."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -242,3 +242,14 @@ def test_the_ledger_total_of_a_line_counts_deliveries_and_reversals(project, khe
     lines = [line_of(project, "INDH").pk, line_of(project, "FM6RD").pk]
     assert LedgerEntry.objects.delivered_by_line(lines) == {lines[0]: Decimal("20000.00"), lines[1]: Decimal("0.00")}
     assert LedgerEntry.objects.total() == Decimal("20000.00")
+
+
+def test_a_reversal_is_dated_neither_before_its_delivery_nor_after_today(delivered, khemisset_staff):
+    today = timezone.localdate()
+    for day in (today - timedelta(days=1), today + timedelta(days=1)):
+        with translation.override("en"), pytest.raises(ValidationError) as refusal:
+            delivered.reverse(by=khemisset_staff, reason="Wrong person", on=day)
+        with translation.override("en"):
+            assert refusal.value.messages == ["A reversal is dated between the delivery and today."]
+    assert LedgerEntry.objects.count() == 1
+    assert delivered.reverse(by=khemisset_staff, reason="Wrong person", on=today).value_date == today
