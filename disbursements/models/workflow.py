@@ -250,6 +250,10 @@ class HandoverWorkflow:
             current._require_status(self.Status.DELIVERED)
             project = project.locked_for_handover(by, "reverse")
             delivery = current.ledger_entries.get(reverses__isnull=True)
+            # Dated after the delivery it cancels (a line's ledger read by date is never below
+            # zero) and not ahead of today.
+            if not delivery.value_date <= on <= timezone.localdate():
+                raise ValidationError(_("A reversal is dated between the delivery and today."), code="reversal_date")
             reversal = LedgerEntry.objects.create(
                 line_id=current.line_id,
                 handover=current,
