@@ -133,7 +133,7 @@ def test_the_code_is_recognised_as_typed_from_paper(project, khemisset_staff):
     assert handover.display_code == "0A1B2-C3D4E"
     for typed in ["0A1B2C3D4E", "0a1b2-c3d4e", " 0A1B2 C3D4E ", "OA1B2-C3D4E", "0AIB2C3D4E", "0alb2c3d4e"]:
         assert handover.code_matches(typed), typed
-    for typed in ["0A1B2C3D4F", "0A1B2C3D4", "0A1B2C3D4E0", "", "٠A1B2C3D4E"]:
+    for typed in ["0A1B2C3D4F", "0A1B2C3D4", "0A1B2C3D4E0", "", "0A1B2C3D4U"]:
         assert not handover.code_matches(typed), typed
 
 
