@@ -8,6 +8,7 @@ before anything is written; a refusal is a PermissionDenied (403) or a Validatio
 and leaves everything as it was.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models import Beneficiary
 from disbursements.models.ledger import LedgerEntry
 from disbursements.permissions import can_manage_handovers, can_reverse_handover
 from projects.models import FundingLine, MicroProject
@@ -93,11 +95,12 @@ class HandoverWorkflow:
                 kind=line.kind,
                 planned_on=planned_on,
                 planned_by=by,
-                year=planned_on.year,
             )
             handover._fill(items=items, amount=amount, ceremony=ceremony, by=by, **details)
-            handover.sequence = HandoverSequence.take_next(project.province, planned_on.year)
-            handover.number = f"{project.province.abbreviation}-{planned_on.year}-{handover.sequence:04d}"
+            # The year from the date as checked by _fill (a missing date is a message there, not a 500).
+            handover.year = handover.planned_on.year
+            handover.sequence = HandoverSequence.take_next(project.province, handover.year)
+            handover.number = f"{project.province.abbreviation}-{handover.year}-{handover.sequence:04d}"
             handover.save()
             handover._save_items(items, by)
         return handover
@@ -127,7 +130,8 @@ class HandoverWorkflow:
         if self.is_cash:
             if items:
                 raise ValidationError(_("A cash handover has an amount, not items."), code="cash_items")
-            if not amount or amount <= 0:
+            # Decimal (or a whole number), finite: NaN has no order, "NaN <= 0" raises (a 500).
+            if not isinstance(amount, Decimal | int) or not Decimal(amount).is_finite() or amount <= 0:
                 raise ValidationError(_("Give the amount handed over."), code="amount_required")
             if not cash_method:
                 raise ValidationError(_("Say how the cash is paid."), code="method_required")
@@ -136,6 +140,10 @@ class HandoverWorkflow:
             if not items:
                 raise ValidationError(_("List at least one item handed over."), code="items_required")
             for item in items:
+                # The items' words go through the one text rule, as the handover's own do: a
+                # control character would break the exports (and the receipts) later.
+                for field in ("designation", "supplier", "serial_number"):
+                    setattr(item, field, clean_text(getattr(item, field)))
                 item.full_clean(exclude=["handover"])
             self.amount, self.cash_method, self.cash_reference = sum(item.total for item in items), "", ""
         self.full_clean(
@@ -198,7 +206,13 @@ class HandoverWorkflow:
 
     def deliver(self, *, by, on, cash_reference=None) -> None:
         """This planned handover delivered on `on` (see deliver_together)."""
+        _require_manager(by)
         with transaction.atomic():
+            # The project and its lines first, as every transition locks them: the UPDATE below
+            # locks the handover's row, and a ceremony's delivery holding the project and waiting
+            # for this handover would otherwise deadlock with us.
+            project = _lock_projects([self.project_id], by)[self.project_id]
+            _lock_lines(_line_ids(project))
             if cash_reference is not None and self.is_cash:
                 type(self).objects.filter(pk=self.pk, status=self.Status.PLANNED).update(
                     cash_reference=clean_text(cash_reference)
@@ -229,13 +243,20 @@ class HandoverWorkflow:
             raise ValidationError(_("Say why the delivery is reversed."), code="reason_required")
         on = on or timezone.localdate()
         with transaction.atomic():
-            project = self.project.locked_for_handover(by, "reverse")
+            project = _lock_projects([self.project_id], by)[self.project_id]
             lines = _lock_lines(_line_ids(project))
             current = self._locked(by)
             if not can_reverse_handover(by, current):
                 raise PermissionDenied
+            # The handover's status before the project's: a second click on "reverse" finds the
+            # handover reversed (its project, back to approved, would only say "approved").
             current._require_status(self.Status.DELIVERED)
+            project = project.locked_for_handover(by, "reverse")
             delivery = current.ledger_entries.get(reverses__isnull=True)
+            # Dated after the delivery it cancels (a line's ledger read by date is never below
+            # zero) and not ahead of today.
+            if not delivery.value_date <= on <= timezone.localdate():
+                raise ValidationError(_("A reversal is dated between the delivery and today."), code="reversal_date")
             reversal = LedgerEntry.objects.create(
                 line_id=current.line_id,
                 handover=current,
@@ -270,6 +291,8 @@ def deliver_together(handovers, *, by, on) -> list:
     _require_manager(by)
     if not handovers:
         raise ValidationError(_("There is no planned handover to deliver."), code="nothing_planned")
+    if not isinstance(on, date):
+        raise ValidationError(_("Give the delivery date."), code="date_required")
     if on > timezone.localdate():
         raise ValidationError(_("A delivery cannot be recorded before it happens."), code="future_delivery")
     with transaction.atomic():
@@ -290,11 +313,15 @@ def deliver_together(handovers, *, by, on) -> list:
             handover.project = projects[handover.project_id]
             for problem in handover._delivery_problems(lines[handover.line_id], delivered, on):
                 problems.append(_named(handover, problem))
-            delivered[handover.line_id] = delivered.get(handover.line_id, ZERO) + handover.amount
+            if handover.status == Handover.Status.PLANNED:
+                # One no longer planned (cancelled, delivered meanwhile) takes nothing from the line:
+                # counted, it would make up an over-delivery for the next one.
+                delivered[handover.line_id] = delivered.get(handover.line_id, ZERO) + handover.amount
         if problems:
             raise ValidationError(problems, code="not_deliverable")
         for handover in locked:
             handover._post_delivery(by=by, on=on)
+        _lock_people(projects.values())
         for project in projects.values():
             delivered_now = [handover for handover in locked if handover.project_id == project.pk]
             project.record_delivery(
@@ -304,6 +331,13 @@ def deliver_together(handovers, *, by, on) -> list:
                 comment=" · ".join(f"{handover.number} {format_mad(handover.amount)}" for handover in delivered_now),
             )
     return locked
+
+
+def _lock_people(projects) -> None:
+    """Every person of `projects` locked at once, by id: a first delivery makes them funded, and a
+    ceremony's projects may share people with a project moved at the same time (one order for all)."""
+    people = {person.pk for project in projects for person in project.beneficiaries()}
+    list(Beneficiary.objects.select_for_update().filter(pk__in=people).order_by("pk"))
 
 
 def _line_ids(project) -> list[int]:

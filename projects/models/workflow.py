@@ -68,6 +68,14 @@ class ProjectWorkflow:
         except type(self).DoesNotExist:
             raise PermissionDenied from None
 
+    def people_locked(self) -> list:
+        """The project's people (lead first), their rows locked in one order, by id, as every
+        transition that moves them takes them: two projects sharing two people, one delivered
+        while the other is visited, would otherwise lock them in opposite orders (a deadlock)."""
+        people = self.beneficiaries()
+        list(Beneficiary.objects.select_for_update().filter(pk__in=[person.pk for person in people]).order_by("pk"))
+        return people
+
     def _require(self, action: str) -> None:
         if action not in self.allowed_actions():
             raise ValidationError(
@@ -132,7 +140,7 @@ class ProjectWorkflow:
             project._move(
                 self.Status.SUBMITTED, by=by, action=ProjectEvent.Action.SUBMIT, fields=["submitted_by", "submitted_at"]
             )
-            for person in project.beneficiaries():
+            for person in project.people_locked():
                 person.advance_with_project(Beneficiary.Status.PROJECT_IN_PREPARATION, by=by)
         self._refresh_from(project)
 
@@ -276,7 +284,7 @@ class ProjectWorkflow:
                 raise PermissionDenied
             project._require("withdraw")
             project._move(self.Status.WITHDRAWN, by=by, action=ProjectEvent.Action.WITHDRAW, comment=reason)
-            for person in project.beneficiaries():
+            for person in project.people_locked():
                 others = type(self).objects.of_beneficiary(person).exclude(pk=project.pk)
                 if not others.exclude(status__in=[self.Status.WITHDRAWN, self.Status.DRAFT]).exists():
                     person.step_back_with_project(by=by, reason=_("Project withdrawn: %(reason)s") % {"reason": reason})
@@ -319,7 +327,7 @@ class ProjectWorkflow:
                 project.save(update_fields=["next_visit_due", "updated_at"])
                 project._event(by=by, action=ProjectEvent.Action.VISIT, comment=visit.notes)
             if first:
-                for person in project.beneficiaries():
+                for person in project.people_locked():
                     person.advance_with_project(Beneficiary.Status.FOLLOWED_UP, by=by)
         self._refresh_from(project)
         return visit
@@ -364,7 +372,7 @@ class ProjectWorkflow:
             if not self.visits.exists():
                 self.next_visit_due = add_months(on, FOLLOW_UP_MONTHS[0])
                 fields.append("next_visit_due")
-            for person in self.beneficiaries():
+            for person in self.people_locked():
                 person.advance_with_project(Beneficiary.Status.FUNDED, by=by)
         status = self.status
         if self.status in (self.Status.APPROVED, self.Status.IN_HANDOVER):

@@ -43,3 +43,32 @@ def plan_cash(project, staff, amount="8000", **fields):
         cash_method=fields.pop("cash_method", Handover.CashMethod.TRANSFER),
         **fields,
     )
+
+
+def approve_draft(project, staff, anapec, indh, fm6rd):
+    """A draft (of tests.projects.workflow_stages.draft) taken to approval: submitted, studied,
+    every line approved by its partner's coordinator. Add co-beneficiaries to the draft first."""
+    project.submit(by=staff)
+    project.record_study(
+        by=anapec, feasible=True, expected_monthly_revenue=Decimal("4000"), recommended_amount=Decimal("28000")
+    )
+    for line in project.lines.select_related("partner"):
+        project.approve_line(line, by=indh if line.partner.acronym == "INDH" else fm6rd)
+    return project
+
+
+def one_line_project(staff, anapec, indh, fm6rd, amount="10000", convention=None):
+    """An approved project with a single INDH equipment line of `amount`: one delivery funds it."""
+    return approved(convention or khemisset_convention(), staff, anapec, indh, fm6rd, indh=amount, fm6rd=None, own="0")
+
+
+def approved_back_on(project, day):
+    """The project approved on `day` (so that a delivery may be dated back to then): the approval
+    itself is today's in the workflow."""
+    type(project).objects.filter(pk=project.pk).update(approved_on=day)
+    project.refresh_from_db()
+    return project
+
+
+def item(designation, quantity=1, unit_price="1000", category=HandoverItem.Category.TOOLS):
+    return HandoverItem(designation=designation, category=category, quantity=quantity, unit_price=Decimal(unit_price))
