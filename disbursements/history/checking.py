@@ -43,6 +43,7 @@ from territory.models import Province
 ZERO = Decimal("0")
 TEXT_LIMITS = {"title": 200, "commune": 100, "ceremony_place": 200}
 # What a project's rows must agree on (the first row gives them).
+SHARED_FIELDS = {"cin", "commune"}  # cells of the project row that the person's checker reads too
 PROJECT_FIELDS = ["sector", "commune", "total_cost", "own_contribution", "technical_partner"]
 KIND_WORDS = {
     FundingLine.Kind.EQUIPMENT: [
@@ -445,10 +446,11 @@ class PeopleCheck:
     def same_person(self, group, registering: RowResult) -> list[dict]:
         """A later project of a person this file registers: its beneficiary cells, where filled, say the same."""
         cells = self.person_cells(group.first.number)
-        if not any(as_text(value) for value in cells.values()):
-            return []
+        if not any(as_text(value) for name, value in cells.items() if name not in SHARED_FIELDS):
+            return []  # only the project's CIN and commune: nothing said about the person
         values, found = self.person_checker.check(group.first.number, cells)
-        if found or any(registering.values.get(name) != value for name, value in values.items()):
+        differs = any(registering.values.get(k) != v for k, v in values.items() if k not in SHARED_FIELDS)
+        if found or differs:
             group.first.action = INVALID
             return [problem_at(group.first, "cin", "person_twice_differs", self.titles, first=registering.number)]
         return []

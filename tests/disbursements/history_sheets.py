@@ -46,7 +46,13 @@ def line(cin="ZT100001", title="Atelier de couture", **overrides) -> dict:
 
 def new_person(n=1, **overrides) -> dict:
     """The beneficiary columns of someone the file registers."""
-    return {"first_name": "Hamid", "last_name": f"Bakari{'x' * n}", "sex": "M", "date_of_birth": "01/02/1985", **overrides}
+    return {
+        "first_name": "Hamid",
+        "last_name": f"Bakari{'x' * n}",
+        "sex": "M",
+        "date_of_birth": "01/02/1985",
+        **overrides,
+    }
 
 
 def history_csv(rows, header=None) -> bytes:
