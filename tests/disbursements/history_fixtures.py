@@ -14,11 +14,11 @@ def tasks_at_once(settings, tmp_path):
 
 
 @pytest.fixture
-def convention(db):
+def history_convention(db):
     return past_convention()
 
 
 @pytest.fixture
-def registered(db, khemisset_staff):
+def registered_person(db, khemisset_staff):
     """Someone registered in Khémisset, CIN ZT100001."""
     return BeneficiaryFactory(cin="ZT100001", created_by=khemisset_staff)

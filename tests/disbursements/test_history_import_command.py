@@ -8,10 +8,10 @@ from django.utils import translation
 
 from disbursements.models import Handover, LedgerEntry
 from projects.models import MicroProject
-from tests.disbursements.history_fixtures import convention, registered  # noqa: F401
+from tests.disbursements.history_fixtures import history_convention, registered_person  # noqa: F401
 from tests.disbursements.history_sheets import history_csv, line
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("convention", "registered", "in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("history_convention", "registered_person", "in_english")]
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ from beneficiaries.importing import ImportRefused
 from beneficiaries.models import Beneficiary
 from disbursements.history import build_history_plan, read_history, write_history
 from disbursements.models import Ceremony, Handover, LedgerEntry
+from partners.models import Convention
 from projects.models import FundingLine, MicroProject, ProjectEvent
 from projects.models.workflow import add_months
-from tests.disbursements.history_fixtures import convention, registered  # noqa: F401
-from tests.disbursements.history_sheets import history_csv, line, new_person
+from tests.disbursements.history_fixtures import history_convention, registered_person  # noqa: F401
+from tests.disbursements.history_sheets import REFERENCE, history_csv, line, new_person
 from tests.factories import province
 from tests.projects.workflow_stages import approved
 
@@ -35,8 +36,9 @@ def two_line_project(**overrides):
     ]
 
 
-@pytest.mark.usefixtures("convention")
-def test_a_past_project_is_written_funded_with_its_lines_handovers_and_ledger(khemisset_staff, registered):
+@pytest.mark.usefixtures("history_convention", "registered_person")
+def test_a_past_project_is_written_funded_with_its_lines_handovers_and_ledger(khemisset_staff):
+    registered = Beneficiary.objects.get(cin="ZT100001")
     run(two_line_project(), khemisset_staff)
     project = MicroProject.objects.get(lead=registered)
     assert project.status == MicroProject.Status.FUNDED
@@ -59,14 +61,14 @@ def test_a_past_project_is_written_funded_with_its_lines_handovers_and_ledger(kh
     assert registered.status == Beneficiary.Status.FUNDED
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_a_recent_delivery_falls_due_at_the_next_milestone_after_today(khemisset_staff):
     delivered = add_months(timezone.localdate(), -4)
     run([line(delivered_on=delivered.strftime("%d/%m/%Y"))], khemisset_staff)
     assert MicroProject.objects.get().next_visit_due == add_months(delivered, 6)
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_importing_the_same_file_again_changes_nothing(khemisset_staff):
     rows = [*two_line_project(), line(title="Épicerie", total_cost="12000", own_contribution="0", amount="12000")]
     first_plan, _ = run(rows, khemisset_staff)
@@ -80,10 +82,11 @@ def test_importing_the_same_file_again_changes_nothing(khemisset_staff):
     assert LedgerEntry.objects.total() == total == Decimal("40000.00")
 
 
-@pytest.mark.usefixtures("registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_a_row_overspending_what_the_contribution_has_left_after_existing_commitments_is_invalid(
-    khemisset_staff, convention, rsk_coordinator, khemisset_indh, rsk_fm6rd
+    khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd
 ):
+    convention = Convention.objects.get(reference=REFERENCE)
     # 20,000 MAD of INDH already approved in Idmaj from the same contribution of 100,000.
     approved(convention, khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd)
     rows = [line(total_cost="85000", own_contribution="0", amount="85000")]
@@ -94,23 +97,22 @@ def test_a_row_overspending_what_the_contribution_has_left_after_existing_commit
     assert not MicroProject.objects.filter(title="Atelier de couture", status="funded").exists()
     rows = [line(total_cost="80000", own_contribution="0", amount="80000")]  # exactly what is left
     run(rows, khemisset_staff)
-    assert FundingLine.objects.committed(convention.pk, rows and FundingLine.objects.first().partner_id) <= Decimal(
-        "100000"
-    )
+    indh = FundingLine.objects.filter(project__title="Atelier de couture", project__status="funded").get().partner_id
+    assert FundingLine.objects.committed(convention.pk, indh) == Decimal("100000.00")
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_with_skip_invalid_only_the_valid_projects_are_written(khemisset_staff):
     rows = [line(), line(title="Épicerie", partner="XYZ")]
     with pytest.raises(ImportRefused):
         run(rows, khemisset_staff)
     assert not MicroProject.objects.exists()
-    plan, done = run(rows, khemisset_staff, skip_invalid=True)
+    plan, _ = run(rows, khemisset_staff, skip_invalid=True)
     assert plan.counts["invalid"] == 1
     assert list(MicroProject.objects.values_list("title", flat=True)) == ["Atelier de couture"]
 
 
-@pytest.mark.usefixtures("convention")
+@pytest.mark.usefixtures("history_convention")
 def test_a_person_registered_by_the_same_file_is_checked_as_the_beneficiary_import_checks_them(khemisset_staff):
     rows = [
         {**line(cin="ZT555001"), **new_person(1)},
@@ -129,7 +131,7 @@ def test_a_person_registered_by_the_same_file_is_checked_as_the_beneficiary_impo
     assert not Beneficiary.objects.filter(cin__in=["ZT555002", "ZT555003"]).exists()
 
 
-@pytest.mark.usefixtures("convention")
+@pytest.mark.usefixtures("history_convention")
 def test_two_projects_of_one_new_person_register_them_once(khemisset_staff):
     rows = [{**line(cin="ZT555001"), **new_person(1)}, line(cin="ZT555001", title="Épicerie")]
     rows[1] |= {"total_cost": "20000", "own_contribution": "0"}
@@ -138,7 +140,7 @@ def test_two_projects_of_one_new_person_register_them_once(khemisset_staff):
     assert Beneficiary.objects.get(cin="ZT555001").led_projects.count() == 2
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_ceremonies_are_found_or_created_by_date_and_place(khemisset_staff):
     place = "Salle de la province, Khémisset"
     rows = [
@@ -154,7 +156,7 @@ def test_ceremonies_are_found_or_created_by_date_and_place(khemisset_staff):
     assert ceremony.handovers.count() == 2
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 @pytest.mark.parametrize(
     "header",
     [
@@ -177,7 +179,7 @@ def test_headers_in_french_and_in_arabic(khemisset_staff, header):
     assert project.lines.get().kind == FundingLine.Kind.EQUIPMENT
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_the_numbers_go_on_from_the_province_sequence_of_each_year(khemisset_staff):
     run([line(delivered_on="01/02/2018")], khemisset_staff)
     run([line(title="Épicerie", total_cost="20000", own_contribution="0", delivered_on="01/03/2018")], khemisset_staff)

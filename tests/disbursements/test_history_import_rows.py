@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from beneficiaries.importing import render_all
 from disbursements.history import build_history_plan, read_history
-from tests.disbursements.history_fixtures import convention, registered  # noqa: F401
+from tests.disbursements.history_fixtures import history_convention, registered_person  # noqa: F401
 from tests.disbursements.history_sheets import history_csv, line
 from tests.factories import BeneficiaryFactory, ConventionFactory, contribute, province
 
@@ -30,7 +30,7 @@ def only_problem(rows, header=None):
     return problems_of(plan)
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 @pytest.mark.parametrize(
     ("overrides", "column", "code"),
     [
@@ -60,13 +60,13 @@ def test_a_bad_cell_is_named_by_row_and_column(overrides, column, code):
     assert (2, column, code) in only_problem([line(**overrides)])
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_a_delivery_in_the_future_is_refused():
     tomorrow = (timezone.localdate() + timedelta(days=1)).strftime("%d/%m/%Y")
     assert (2, "delivered_on", "delivery_in_future") in only_problem([line(delivered_on=tomorrow)])
 
 
-@pytest.mark.usefixtures("registered")
+@pytest.mark.usefixtures("registered_person")
 def test_a_convention_that_does_not_cover_the_province_is_refused():
     elsewhere = ConventionFactory(reference="RAB-2016", province=province("04.421"), year=2016)
     contribute(elsewhere, "INDH", "100000")
@@ -74,18 +74,18 @@ def test_a_convention_that_does_not_cover_the_province_is_refused():
     assert (2, "convention", "convention_elsewhere") in problems
 
 
-@pytest.mark.usefixtures("convention")
+@pytest.mark.usefixtures("history_convention")
 def test_a_cin_not_registered_needs_the_beneficiary_columns():
     assert (2, "cin", "person_not_registered") in only_problem([line(cin="ZT999999")])
 
 
-@pytest.mark.usefixtures("convention")
+@pytest.mark.usefixtures("history_convention")
 def test_a_cin_registered_in_another_province_is_refused(khemisset_staff):
     BeneficiaryFactory(cin="ZT100001", province=province("04.421"), created_by=khemisset_staff)
     assert (2, "cin", "cin_taken") in only_problem([line()])
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_a_project_with_one_bad_line_is_invalid_whole():
     rows = [line(total_cost="30000"), line(total_cost="30000", partner="FM6RD", amount="-1", kind="cash")]
     plan = plan_of(rows)
@@ -94,7 +94,7 @@ def test_a_project_with_one_bad_line_is_invalid_whole():
     assert (2, "title", "project_invalid_row") in problems_of(plan)
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_the_rows_of_one_project_agree_and_give_each_line_once():
     rows = [line(total_cost="40000"), line(total_cost="41000", partner="FM6RD", amount="5000", kind="cash")]
     assert (3, "total_cost", "project_differs") in problems_of(plan_of(rows))
@@ -102,7 +102,7 @@ def test_the_rows_of_one_project_agree_and_give_each_line_once():
     assert (3, "partner", "line_twice") in problems_of(plan_of(rows))
 
 
-@pytest.mark.usefixtures("convention", "registered")
+@pytest.mark.usefixtures("history_convention", "registered_person")
 def test_several_lines_of_one_project_and_several_projects_are_grouped():
     rows = [
         line(total_cost="30000"),
@@ -113,8 +113,8 @@ def test_several_lines_of_one_project_and_several_projects_are_grouped():
     assert (counts["projects_new"], counts["lines"], counts["handovers"], counts["invalid"]) == (2, 3, 3, 0)
 
 
-@pytest.mark.usefixtures("registered")
-def test_lines_that_overspend_a_contribution_within_the_file_are_invalid(convention):
+@pytest.mark.usefixtures("history_convention", "registered_person")
+def test_lines_that_overspend_a_contribution_within_the_file_are_invalid():
     rows = [
         line(title="Atelier A", total_cost="60000", own_contribution="0", amount="60000"),
         line(title="Atelier B", total_cost="60000", own_contribution="0", amount="60000"),  # 120,000 > 100,000
@@ -128,7 +128,8 @@ def test_lines_that_overspend_a_contribution_within_the_file_are_invalid(convent
     assert "INDH" in message and "KHE-2016-HIST" in message and "40000.00" in message
 
 
-def test_the_messages_read_in_french_and_arabic(convention, registered):
+@pytest.mark.usefixtures("history_convention", "registered_person")
+def test_the_messages_read_in_french_and_arabic():
     plan = plan_of([line(partner="XYZ")])
     with translation.override("fr"):
         french = render_all(plan.problems)[0]

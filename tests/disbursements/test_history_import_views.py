@@ -10,10 +10,11 @@ from django.urls import reverse
 from disbursements.history import read_history
 from disbursements.models import HistoryImport, LedgerEntry
 from projects.models import MicroProject
-from tests.disbursements.history_fixtures import convention, registered, tasks_at_once  # noqa: F401
+from tests.disbursements.history_fixtures import history_convention, registered_person, tasks_at_once  # noqa: F401
 from tests.disbursements.history_sheets import confirm_history, history_csv, line, start_history
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_at_once", "convention", "registered")]
+FIXTURES = ("tasks_at_once", "history_convention", "registered_person")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*FIXTURES)]
 Status = HistoryImport.Status
 JOB_PAGES = ["history_detail", "history_status", "history_errors"]
 JOB_ACTIONS = ["history_confirm", "history_cancel"]
