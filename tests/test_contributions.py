@@ -22,6 +22,7 @@ REGISTRY = ("Beneficiaries", "/beneficiaries/")
 PROJECTS = ("Projects", "/projects/")
 VISITS_DUE = ("Visits due", "/projects/visits-due/")
 CONVENTIONS = ("Conventions", "/partners/conventions/")
+IMPORT_HISTORY = ("Import history", "/disbursements/history/")
 
 
 def labels(user):
@@ -31,7 +32,7 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, IMPORT_HISTORY, CONVENTIONS]),
         # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
         (
             "rsk_coordinator",
@@ -42,7 +43,7 @@ def labels(user):
             "khemisset_indh",
             [REGISTRY, PROJECTS, ("Awaiting my approval", "/projects/awaiting-approval/"), VISITS_DUE, CONVENTIONS],
         ),
-        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, CONVENTIONS]),
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, IMPORT_HISTORY, CONVENTIONS]),
         ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
         ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],
