@@ -2,6 +2,7 @@
 template, and who may use them (staff of their province, admins; officials and coordinators 403)."""
 
 import io
+import os
 
 import openpyxl
 import pytest
@@ -12,6 +13,7 @@ from disbursements.models import HistoryImport, LedgerEntry
 from projects.models import MicroProject
 from tests.disbursements.history_fixtures import history_convention, registered_person, tasks_at_once  # noqa: F401
 from tests.disbursements.history_sheets import confirm_history, history_csv, line, start_history
+from tests.test_html_validity import checker_missing, nu_errors
 
 FIXTURES = ("tasks_at_once", "history_convention", "registered_person")
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures(*FIXTURES)]
@@ -158,3 +160,19 @@ def test_staff_and_admins_open_every_page(client_for, khemisset_staff, admin_use
 def test_the_menu_offers_import_history_to_staff_only(client_for, khemisset_staff, khemisset_official):
     assert url("history_upload") in client_for(khemisset_staff).get("/").content.decode()
     assert url("history_upload") not in client_for(khemisset_official).get("/").content.decode()
+
+
+@pytest.mark.skipif(bool(checker_missing()) and not os.environ.get("CI"), reason=checker_missing() or "checker found")
+def test_the_history_pages_are_valid_html_in_arabic_and_french(
+    client_for, khemisset_staff, checked, tmp_path, django_capture_on_commit_callbacks
+):
+    client = client_for(khemisset_staff)
+    pages = {}
+    for language in ("ar", "fr"):
+        client.cookies["idmaj_language"] = language
+        pages[f"upload-{language}"] = client.get(url("history_upload")).text
+        pages[f"preview-{language}"] = client.get(checked.get_absolute_url()).text
+    done = confirm_history(client, django_capture_on_commit_callbacks, checked, skip_invalid=True)
+    pages["done-fr"] = client.get(done.get_absolute_url()).text
+    errors = nu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
