@@ -134,12 +134,24 @@ def load(stdout=None):
     imported = MicroProject.objects.filter(pk__in=done["projects"]).select_related("lead")
     for project in sorted(imported, key=lambda project: project.lead.cin):
         index = int(project.lead.cin[2:]) - 200000
+        complete_record(project.lead, index, cast)
         consents(project.lead, released_on(index) + timedelta(days=30), cast.staff)
         if index not in NEVER_VISITED:
             follow_up(project, cast, index)
         present_day(project, cast, index)
     if stdout:
         summary(stdout, cast, done)
+
+
+def complete_record(person, index, cast) -> None:
+    """What the province's social worker adds to the record the import registered (columns the
+    import does not take: the support centre, skills, education, dependants)."""
+    person.support_centre = "Centre d'accompagnement de Salé"
+    person.skills = registry_demo.TRADES[index % len(registry_demo.TRADES)]
+    person.education = ["primary", "lower_secondary", "vocational", "none"][index % 4]
+    person.dependants = index % 5
+    person._history_user = cast.staff
+    person.save(update_fields=["support_centre", "skills", "education", "dependants", "updated_at"])
 
 
 def revenue(index: int) -> int:

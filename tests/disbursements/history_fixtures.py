@@ -20,5 +20,5 @@ def history_convention(db):
 
 @pytest.fixture
 def registered_person(db, khemisset_staff):
-    """Someone registered in Khémisset, CIN ZT100001."""
-    return BeneficiaryFactory(cin="ZT100001", created_by=khemisset_staff)
+    """Someone registered in Khémisset, CIN XR700001."""
+    return BeneficiaryFactory(cin="XR700001", created_by=khemisset_staff)

@@ -24,7 +24,7 @@ def past_convention(reference=REFERENCE, *, indh="100000", fm6rd="50000"):
     return convention
 
 
-def line(cin="ZT100001", title="Atelier de couture", **overrides) -> dict:
+def line(cin="XR700001", title="Atelier de couture", **overrides) -> dict:
     """One funding line of a past project: 20,000 MAD of INDH equipment of a 22,000 MAD project."""
     row = {
         "cin": cin,

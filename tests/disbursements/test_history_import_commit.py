@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from beneficiaries.importing import ImportRefused
 from beneficiaries.models import Beneficiary
-from disbursements.history import build_history_plan, read_history, write_history
+from disbursements.history import SpendingChanged, build_history_plan, read_history, write_history
 from disbursements.models import Ceremony, Handover, LedgerEntry
 from partners.models import Convention
 from projects.models import FundingLine, MicroProject, ProjectEvent
@@ -38,7 +38,7 @@ def two_line_project(**overrides):
 
 @pytest.mark.usefixtures("history_convention", "registered_person")
 def test_a_past_project_is_written_funded_with_its_lines_handovers_and_ledger(khemisset_staff):
-    registered = Beneficiary.objects.get(cin="ZT100001")
+    registered = Beneficiary.objects.get(cin="XR700001")
     run(two_line_project(), khemisset_staff)
     project = MicroProject.objects.get(lead=registered)
     assert project.status == MicroProject.Status.FUNDED
@@ -169,7 +169,7 @@ def test_ceremonies_are_found_or_created_by_date_and_place(khemisset_staff):
     ],
 )  # fmt: skip
 def test_headers_in_french_and_in_arabic(khemisset_staff, header):
-    values = ["ZT100001", "Atelier de couture", "الصناعة التقليدية", "Tiflet", "22 000,00", "2000", "KHE-2016-HIST"]
+    values = ["XR700001", "Atelier de couture", "الصناعة التقليدية", "Tiflet", "22 000,00", "2000", "KHE-2016-HIST"]
     values += ["INDH", "20 000", "عيني", "2017-03-15"]
     data = ("\n".join([",".join(header), ",".join(f'"{v}"' for v in values)]) + "\n").encode()
     plan, _ = run([], khemisset_staff, data=data)
@@ -184,3 +184,18 @@ def test_the_numbers_go_on_from_the_province_sequence_of_each_year(khemisset_sta
     run([line(delivered_on="01/02/2018")], khemisset_staff)
     run([line(title="Épicerie", total_cost="20000", own_contribution="0", delivered_on="01/03/2018")], khemisset_staff)
     assert sorted(Handover.objects.values_list("number", flat=True)) == ["KHE-2018-0001", "KHE-2018-0002"]
+
+
+@pytest.mark.usefixtures("history_convention", "registered_person")
+def test_a_contribution_spent_between_the_check_and_the_commit_stops_the_commit(
+    khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd
+):
+    rows = [line(total_cost="85000", own_contribution="0", amount="85000")]
+    plan = build_history_plan(read_history(history_csv(rows), "h.csv"), province("04.291"))
+    assert plan.counts["invalid"] == 0
+    # Meanwhile 20,000 MAD of the same contribution (100,000) are approved in Idmaj: 80,000 are left.
+    approved(Convention.objects.get(reference=REFERENCE), khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd)
+    with pytest.raises(SpendingChanged):
+        write_history(plan, by=khemisset_staff, source="h.csv")
+    assert not MicroProject.objects.filter(status=MicroProject.Status.FUNDED).exists()
+    assert not LedgerEntry.objects.exists()

@@ -37,7 +37,7 @@ def test_a_header_without_rows_is_empty():
 
 
 def test_a_file_without_a_header_names_the_missing_columns():
-    data = b"ZT100001,Atelier,crafts,Tiflet,22000,2000,KHE-2016-HIST,INDH,20000,equipment,15/03/2017\n" * 2
+    data = b"XR700001,Atelier,crafts,Tiflet,22000,2000,KHE-2016-HIST,INDH,20000,equipment,15/03/2017\n" * 2
     assert "missing_history_columns" in refusal(data)
 
 

@@ -81,7 +81,7 @@ def test_a_cin_not_registered_needs_the_beneficiary_columns():
 
 @pytest.mark.usefixtures("history_convention")
 def test_a_cin_registered_in_another_province_is_refused(khemisset_staff):
-    BeneficiaryFactory(cin="ZT100001", province=province("04.421"), created_by=khemisset_staff)
+    BeneficiaryFactory(cin="XR700001", province=province("04.421"), created_by=khemisset_staff)
     assert (2, "cin", "cin_taken") in only_problem([line()])
 
 

@@ -87,7 +87,7 @@ def test_a_file_already_imported_has_nothing_to_confirm(staff_client, django_cap
 
 
 def test_a_refused_file_fails_with_the_reason(staff_client, django_capture_on_commit_callbacks):
-    job = start_history(staff_client, django_capture_on_commit_callbacks, b"cin,title\nZT100001,Atelier\n")
+    job = start_history(staff_client, django_capture_on_commit_callbacks, b"cin,title\nXR700001,Atelier\n")
     assert job.status == Status.FAILED
     assert "Required columns are missing" in staff_client.get(job.get_absolute_url()).content.decode()
 
@@ -176,3 +176,22 @@ def test_the_history_pages_are_valid_html_in_arabic_and_french(
     pages["done-fr"] = client.get(done.get_absolute_url()).text
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+def test_a_contribution_spent_after_the_preview_sends_the_import_back_to_it(
+    staff_client, django_capture_on_commit_callbacks, khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd
+):
+    from partners.models import Convention
+    from tests.disbursements.history_sheets import REFERENCE
+    from tests.projects.workflow_stages import approved
+
+    capture = django_capture_on_commit_callbacks
+    job = start_history(staff_client, capture, history_csv([line()]))
+    assert job.counts["projects_new"] == 1
+    # 85,000 of INDH's 100,000 approved in Idmaj meanwhile: the file's 20,000 no longer fit.
+    convention = Convention.objects.get(reference=REFERENCE)
+    approved(convention, khemisset_staff, rsk_coordinator, khemisset_indh, rsk_fm6rd, indh="85000")
+    job = confirm_history(staff_client, capture, job)
+    assert job.status == Status.VALIDATED and job.report["notice"] == "changed_since_preview"
+    assert job.counts["invalid"] == 1 and not MicroProject.objects.filter(status="funded").exists()
+    assert "The registry changed since the check" in staff_client.get(job.get_absolute_url()).content.decode()
