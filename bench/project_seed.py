@@ -13,6 +13,7 @@ Deterministic (fixed random seed).
 
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -24,7 +25,6 @@ from accounts.models import User
 from beneficiaries.models import Beneficiary
 from partners.models import Contribution, Convention, Partner
 from projects.demo_cast import ACTIVITIES
-from projects.demo_history import as_recorded
 from projects.models import FollowUpVisit, FundingLine, MicroProject, ProjectEvent, Study
 from projects.models.project import add_months
 from projects.models.states import COMMITTING, FOLLOWED_UP
@@ -34,6 +34,26 @@ from territory.models import Province, Region
 Status, Action, Decision = MicroProject.Status, ProjectEvent.Action, FundingLine.Decision
 CHUNK = 2000  # projects written per round: their lines, studies, events and visits follow them
 PREFIX = "BENCH-"  # the seeded conventions' references
+
+
+@contextmanager
+def as_recorded():
+    """Let the rows written inside keep the dates drawn for them, where `auto_now_add` would date
+    a 2016 submission today (moved here from the demo's history stand-in, now the history import)."""
+    fields = [
+        MicroProject._meta.get_field("created_at"),
+        Study._meta.get_field("recorded_at"),
+        ProjectEvent._meta.get_field("at"),
+        FollowUpVisit._meta.get_field("recorded_at"),
+    ]
+    for field_ in fields:
+        field_.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field_ in fields:
+            field_.auto_now_add = True
+
 
 # Most projects are funded and followed up; a few at each step of the workflow.
 STATUS_WEIGHTS = {

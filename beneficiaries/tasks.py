@@ -13,28 +13,30 @@ from django.tasks import task
 from django.utils import translation
 
 from beneficiaries.importing import FileRefused, build_plan, error_file, read_upload, write_plan
+from beneficiaries.importing.columns import BENEFICIARY_COLUMNS
 from beneficiaries.models import Beneficiary, ImportJob
 from territory.models import Province
 
 logger = logging.getLogger(__name__)
 
 
-def read_job_file(job):
+def read_job_file(job, columns=BENEFICIARY_COLUMNS):
     """The stored upload, read and checked as a whole (FileRefused), here in the worker, never in a request.
 
-    The row count is known from now on: the progress bar showed no total until then.
+    The row count is known from now on: the progress bar showed no total until then. `job` is any
+    SpreadsheetImport (the history import's too), `columns` the headers its import understands.
     """
     with job.file.open("rb") as stored:
-        table = read_upload(stored.read(), job.original_name)
+        table = read_upload(stored.read(), job.original_name, columns)
     job.total_rows = len(table.rows)
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=job.total_rows)
+    type(job).objects.filter(pk=job.pk).update(total_rows=job.total_rows)
     return table
 
 
 def progress_of(job):
     # A plain UPDATE outside any write transaction, so the page polling the job sees it at once.
     def report(rows_done):
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=rows_done)
+        type(job).objects.filter(pk=job.pk).update(processed_rows=rows_done)
 
     return report
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from disbursements.views import ceremonies, handover_actions, handovers, receipts
+from disbursements.views import ceremonies, handover_actions, handovers, history, receipts
 
 app_name = "disbursements"
 
@@ -32,4 +32,12 @@ urlpatterns = [
     # The handover's procès-verbal (PDF) and the verification of a printed one.
     path("handovers/<int:pk>/receipt.pdf", receipts.receipt, name="receipt"),
     path("verify/", receipts.verify, name="verify"),
+    # The history import: upload, dry run and preview, confirmation, progress, invalid rows.
+    path("history/", history.history_upload, name="history_upload"),
+    path("history/template.xlsx", history.history_template, name="history_template"),
+    path("history/<int:pk>/", history.history_detail, name="history_detail"),
+    path("history/<int:pk>/status/", history.history_status, name="history_status"),
+    path("history/<int:pk>/confirm/", history.history_confirm, name="history_confirm"),
+    path("history/<int:pk>/cancel/", history.history_cancel, name="history_cancel"),
+    path("history/<int:pk>/errors.csv", history.history_errors, name="history_errors"),
 ]

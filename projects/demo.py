@@ -1,10 +1,8 @@
 """The micro-projects of the Khémisset story (DESIGN.md §1), on the conventions of partners/demo.py.
 
-- 78 projects funded under KHE-2015-INDH-II in 2016–2019, for 1,832,227 MAD of INDH lines, most
-  of them followed up since. Idmaj did not exist then: a province's past comes in through the
-  history import (DESIGN.md §3), and until it exists its stand-in here writes those rows directly,
-  events included, with the dates of the province's records (`as_recorded`). What happens to them
-  today (a visit, a closure) goes through the transitions.
+- The 78 projects funded under KHE-2015-INDH-II in 2016–2019 are not here: Idmaj did not exist
+  then, and they come in through the history import from the province's spreadsheet
+  (disbursements/demo_history.py, run after this part).
 - Under KHE-2020-FM6RD-CPDH, through the transitions (submitted by khemisset.staff, studied by
   ANAPEC's rsk.coordinator, each line approved by its partner's coordinator): the 11 projects of
   the governor's ceremony, more than 322,000 MAD financed by INDH, and 51 more approved and waiting
@@ -18,7 +16,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Sum
-from django.utils import timezone
 
 from beneficiaries import demo as registry_demo
 from beneficiaries.models import Beneficiary
@@ -26,7 +23,6 @@ from projects.demo_cast import (
     ACTIVITIES,
     COMMUNES,
     CURRENT,
-    HISTORIC,
     HISTORIC_COUNT,
     ZERO,
     Cast,
@@ -38,7 +34,6 @@ from projects.demo_cast import (
     new_person,
     study,
 )
-from projects.demo_history import add_historic
 from projects.models import FundingLine, MicroProject
 
 # The amounts of INDH's lines of the 11 projects handed over at the governor's ceremony ("more than 322,000 MAD").
@@ -51,8 +46,6 @@ WAITING_COMMENT = "Accord de financement ; remise du matériel dans les prochain
 def load(stdout):
     cast = Cast.find()
     added = 0
-    for index in range(HISTORIC_COUNT):
-        added += add_historic(cast, index)
     for index in range(len(CEREMONY_AMOUNTS) + WAITING_COUNT):
         added += add_approved(cast, index)
     added += add_pipeline(cast)
@@ -227,15 +220,12 @@ PIPELINE_STEPS = {
 
 
 def summary(stdout, cast: Cast, added: int) -> None:
-    funded = FundingLine.objects.committing().filter(convention=cast.historic)
-    historic = funded.aggregate(projects=Count("project", distinct=True), total=Sum("amount"))
     approved = MicroProject.objects.filter(status=Status.APPROVED, lines__convention=cast.current).distinct()
     ceremony = FundingLine.objects.filter(project__in=ceremony_projects(), partner__acronym="INDH")
     ceremony_total = ceremony.aggregate(total=Sum("amount"))["total"] or ZERO
     in_khemisset = MicroProject.objects.filter(province=cast.province)
     by_status = dict(in_khemisset.values("status").annotate(count=Count("pk")).values_list("status", "count"))
     stdout.write(f"Demo projects: {added} added, {sum(by_status.values())} in Khémisset.")
-    stdout.write(f"  {HISTORIC}: {historic['projects']} funded for {historic['total'] or ZERO:,.2f} MAD")
     stdout.write(
         f"  {CURRENT}: {approved.count()} approved, {ceremony_projects().count()} of them for the ceremony "
         f"({ceremony_total:,.2f} MAD from INDH)"
@@ -243,6 +233,3 @@ def summary(stdout, cast: Cast, added: int) -> None:
     stdout.write(
         "  " + ", ".join(f"{Status(status).label.lower()} {count}" for status, count in sorted(by_status.items()))
     )
-    due = MicroProject.objects.visits_due(cast.staff).count()
-    overdue = MicroProject.objects.visits_due(cast.staff).filter(next_visit_due__lt=timezone.localdate()).count()
-    stdout.write(f"  Follow-up visits due: {due} ({overdue} overdue)")

@@ -68,11 +68,24 @@ def test_78_people_were_funded_under_the_earlier_convention_for_1_832_227_mad():
 
 
 @pytest.mark.django_db
-def test_the_funded_projects_history_keeps_the_dates_of_the_province_records():
-    submissions = ProjectEvent.objects.filter(
-        project__in=projects_under(HISTORIC), action=ProjectEvent.Action.SUBMIT
-    ).values_list("at", flat=True)
-    assert {moment.year for moment in submissions} <= {2015, 2016, 2017, 2018, 2019}
+def test_the_funded_projects_came_in_through_the_history_import_of_the_provinces_sheet():
+    projects = projects_under(HISTORIC)
+    trail = ProjectEvent.objects.filter(project__in=projects, action=ProjectEvent.Action.HANDOVER)
+    assert trail.count() == 78
+    assert all(
+        comment.startswith("imported from khemisset-2016-2019.xlsx, row")
+        for comment in trail.values_list("comment", flat=True)
+    )
+    handovers = Handover.objects.filter(line__convention__reference=HISTORIC)
+    assert set(handovers.values_list("status", flat=True)) == {Handover.Status.DELIVERED}
+    assert {number[:8] for number in handovers.values_list("number", flat=True)} <= {
+        "KHE-2016",
+        "KHE-2017",
+        "KHE-2018",
+        "KHE-2019",
+    }
+    assert handovers.filter(number="KHE-2016-0001").exists()
+    assert LedgerEntry.objects.filter(line__convention__reference=HISTORIC).total() == Decimal("1832227.00")
 
 
 @pytest.mark.django_db
@@ -237,6 +250,7 @@ def test_loading_the_demo_again_changes_nothing():
     assert row_counts() == before
     assert "Demo projects: 0 added" in output.getvalue()
     assert "Demo ceremonies: 0 handovers planned, 0 delivered" in output.getvalue()
+    assert "0 projects imported, 78 unchanged" in output.getvalue()
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ Headers are compared after folding: case, accents, Arabic letter variants, space
 hyphens and apostrophes do not matter ("Date de naissance" = "date_naissance" = "DATE-NAISSANCE").
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -110,6 +111,19 @@ def read_header(cells: list, filled_columns: set[int]) -> tuple[Header, list[dic
     if not any(first in fields and last in fields for first, last in NAME_PAIRS):
         problems.append(problem("missing_name_columns"))
     return Header(fields, titles, unknown), problems
+
+
+@dataclass(frozen=True)
+class ColumnTable:
+    """What reading a file needs to know of an import's columns: which field a title names, and how
+    the header row maps (with the problems that make the file unusable). The beneficiary import's
+    is BENEFICIARY_COLUMNS; the history import (disbursements.history) passes its own to read_upload."""
+
+    field_for: Callable[[str], str | None]
+    read_header: Callable[[list, set], tuple[Header, list[dict]]]
+
+
+BENEFICIARY_COLUMNS = ColumnTable(field_for=field_for, read_header=read_header)
 
 
 def column_letter(index: int) -> str:

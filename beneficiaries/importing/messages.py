@@ -149,6 +149,19 @@ MESSAGES = {
 }
 
 
+# Column labels another import adds for its own fields (register_messages); the others are the record's.
+OTHER_LABELS = {}
+
+
+def register_messages(messages: dict, labels: dict | None = None) -> None:
+    """Another spreadsheet import's codes (and its columns' labels) rendered like these: the history
+    import of disbursements reuses the reading, the problems and their rendering (render_all)."""
+    clashing = (set(messages) & set(MESSAGES)) - {code for code in messages if messages[code] is MESSAGES.get(code)}
+    assert not clashing, clashing
+    MESSAGES.update(messages)
+    OTHER_LABELS.update(labels or {})
+
+
 def problem(code: str, *, row: int | None = None, column: str = "", field: str = "", **params) -> dict:
     """A JSON-ready problem: row as numbered in the spreadsheet (the header is row 1, or below a title).
 
@@ -168,6 +181,8 @@ def column_label(field: str) -> str:
     """The column's label in the reader's language: also a column name the import accepts."""
     from beneficiaries.models import Beneficiary  # messages is imported by the models' neighbours
 
+    if field in OTHER_LABELS:
+        return str(capfirst(OTHER_LABELS[field]))
     return str(capfirst(Beneficiary._meta.get_field(field).verbose_name))
 
 

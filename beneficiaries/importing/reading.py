@@ -27,7 +27,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from beneficiaries.importing.columns import Header, column_letter, field_for, read_header
+from beneficiaries.importing.columns import BENEFICIARY_COLUMNS, ColumnTable, Header, column_letter
 from beneficiaries.importing.messages import (
     MAX_COLUMNS,
     MAX_MEGABYTES,
@@ -111,16 +111,17 @@ def suffix_of(filename) -> str:
     return PurePath(filename or "").suffix.lower()
 
 
-def read_upload(data: bytes, filename: str) -> Table:
-    """The table in `data`, or FileRefused. `filename` only tells CSV from XLSX."""
+def read_upload(data: bytes, filename: str, columns: ColumnTable = BENEFICIARY_COLUMNS) -> Table:
+    """The table in `data`, or FileRefused. `filename` only tells CSV from XLSX; `columns` says which
+    headers the import understands (the beneficiaries', or another import's: the history import)."""
     sniff(data[:SNIFF_BYTES], len(data), filename)
     if not data.strip():
         refuse("empty")
     records = csv_records(data) if suffix_of(filename) == ".csv" else xlsx_records(data)
-    return build_table(records)
+    return build_table(records, columns)
 
 
-def build_table(records) -> Table:
+def build_table(records, columns: ColumnTable = BENEFICIARY_COLUMNS) -> Table:
     """`records` yields (row number, cell values), header first. Stops reading past the row limits.
 
     The header is the first row naming known columns among the first HEADER_SEARCH_ROWS filled
@@ -140,35 +141,35 @@ def build_table(records) -> Table:
             continue
         if titles is None:
             first_rows.append((number, values))
-            if names_columns(values) or len(first_rows) == HEADER_SEARCH_ROWS:
-                header_row, titles, pending = pick_header(first_rows)
+            if names_columns(values, columns) or len(first_rows) == HEADER_SEARCH_ROWS:
+                header_row, titles, pending = pick_header(first_rows, columns)
                 for row in pending:
                     add_row(rows, row)
         else:
             add_row(rows, (number, values))
     if titles is None and first_rows:  # a short file where no row names known columns
-        header_row, titles, pending = pick_header(first_rows)
+        header_row, titles, pending = pick_header(first_rows, columns)
         rows = pending
     if not titles or not rows:
         refuse("empty")
     refuse_invisible_titles(titles)
     filled = {i for _, values in rows for i, value in enumerate(values) if value not in ("", None)}
-    header, problems = read_header(titles, filled)
+    header, problems = columns.read_header(titles, filled)
     if problems:
         raise FileRefused(problems)
     return Table(header, rows, titles, header_row)
 
 
-def names_columns(values: list) -> bool:
+def names_columns(values: list, columns: ColumnTable = BENEFICIARY_COLUMNS) -> bool:
     """A row that names at least two known columns is the header (a title names one at most)."""
     # Cut first: a hostile "title" of 100,000 characters is no column name, and folding it costs.
-    named = {field_for(str(value)[:MAX_TITLE_LENGTH]) for value in values if value not in ("", None)}
+    named = {columns.field_for(str(value)[:MAX_TITLE_LENGTH]) for value in values if value not in ("", None)}
     return len(named - {None}) >= 2
 
 
-def pick_header(first_rows: list) -> tuple[int, list[str], list]:
+def pick_header(first_rows: list, columns: ColumnTable = BENEFICIARY_COLUMNS) -> tuple[int, list[str], list]:
     """(the header's row number, its titles, the rows after it) among the first filled rows."""
-    index = next((i for i, (_, values) in enumerate(first_rows) if names_columns(values)), 0)
+    index = next((i for i, (_, values) in enumerate(first_rows) if names_columns(values, columns)), 0)
     number, values = first_rows[index]
     return number, [str(title or "")[:MAX_TITLE_LENGTH] for title in values], first_rows[index + 1 :]
 

@@ -21,11 +21,12 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(province_q(user))
 
 
-class ImportJob(models.Model):
+class SpreadsheetImport(models.Model):
     """One spreadsheet import: uploaded, checked row by row (dry run), then confirmed and written at once.
 
     The report holds message codes and parameters, not sentences: each page renders them in the
-    reader's language (see beneficiaries.importing.messages).
+    reader's language (see beneficiaries.importing.messages). Abstract: the beneficiary import's
+    ImportJob and the history import's HistoryImport (disbursements) share this state machine.
     """
 
     class Status(models.TextChoices):
@@ -68,15 +69,10 @@ class ImportJob(models.Model):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at", "-pk"]
+        abstract = True
 
     def __str__(self):
         return f"{self.original_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.original_name
-
-    def get_absolute_url(self):
-        return reverse("beneficiaries:import_detail", args=[self.pk])
 
     @property
     def is_running(self) -> bool:
@@ -110,7 +106,7 @@ class ImportJob(models.Model):
     # Each transition is one conditional UPDATE: the web page and the worker may race (a cancel
     # while the check finishes), and only the first to move the job from the expected state wins.
     def _move(self, from_states, to, **fields) -> bool:
-        moved = ImportJob.objects.filter(pk=self.pk, status__in=from_states).update(status=to, **fields)
+        moved = type(self).objects.filter(pk=self.pk, status__in=from_states).update(status=to, **fields)
         if moved:
             self.status = to
             for name, value in fields.items():
@@ -168,7 +164,7 @@ class ImportJob(models.Model):
             self.errors_file.save("import-errors.csv", ContentFile(content), save=False)
         else:
             self.errors_file = ""
-        kept = ImportJob.objects.filter(pk=self.pk, status__in=self.RUNNING).update(errors_file=self.errors_file.name)
+        kept = type(self).objects.filter(pk=self.pk, status__in=self.RUNNING).update(errors_file=self.errors_file.name)
         if not kept:
             if content:
                 self.errors_file.delete(save=False)
@@ -183,8 +179,8 @@ class ImportJob(models.Model):
         """Delete the upload and its file of invalid rows: personal data the registry does not need once the
         job is over."""
         # The names as stored now: the worker may have stored the file of invalid rows after this object was read.
-        names = ImportJob.objects.filter(pk=self.pk).values_list("file", "errors_file").first() or ()
-        ImportJob.objects.filter(pk=self.pk).update(file="", errors_file="")
+        names = type(self).objects.filter(pk=self.pk).values_list("file", "errors_file").first() or ()
+        type(self).objects.filter(pk=self.pk).update(file="", errors_file="")
         for name in names:
             if name:
                 self.file.storage.delete(name)
@@ -206,3 +202,15 @@ class ImportJob(models.Model):
         """Stop for good, saying why (a message code of beneficiaries.importing.messages)."""
         report = {**self.report, "failure": {"code": code, "params": params}}
         return self._move(self.RUNNING, self.Status.FAILED, report=report, finished_at=timezone.now())
+
+
+class ImportJob(SpreadsheetImport):
+    """An import of beneficiaries (beneficiaries.importing)."""
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:import_detail", args=[self.pk])

@@ -51,7 +51,11 @@ def list_page(request, *, status=200):
         request,
         "disbursements/handover_list.html",
         "results",
-        {"filters": filters, "page": paginator.get_page(request.GET.get("page"))},
+        {
+            "filters": filters,
+            "page": paginator.get_page(request.GET.get("page")),
+            "can_manage": can_manage_handovers(request.user),
+        },
     )
     response.status_code = status
     return response
