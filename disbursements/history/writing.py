@@ -206,6 +206,7 @@ def new_handovers(rows, lines, ceremonies, province, by, source) -> list[Handove
                     sequence=sequence,
                     project=project,
                     line=line,
+                    partner_id=line.partner_id,
                     kind=line.kind,
                     status=Handover.Status.DELIVERED,
                     planned_on=day,

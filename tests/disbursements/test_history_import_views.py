@@ -157,9 +157,12 @@ def test_staff_and_admins_open_every_page(client_for, khemisset_staff, admin_use
         assert client_for(user).get(url(name, checked)).status_code == 200
 
 
-def test_the_menu_offers_import_history_to_staff_only(client_for, khemisset_staff, khemisset_official):
-    assert url("history_upload") in client_for(khemisset_staff).get("/").content.decode()
-    assert url("history_upload") not in client_for(khemisset_official).get("/").content.decode()
+def test_the_handover_list_offers_import_history_to_staff_not_to_coordinators(
+    client_for, khemisset_staff, khemisset_indh
+):
+    handovers = reverse("disbursements:handover_list")
+    assert url("history_upload") in client_for(khemisset_staff).get(handovers).content.decode()
+    assert url("history_upload") not in client_for(khemisset_indh).get(handovers).content.decode()
 
 
 @pytest.mark.skipif(bool(checker_missing()) and not os.environ.get("CI"), reason=checker_missing() or "checker found")
