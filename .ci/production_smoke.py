@@ -154,6 +154,16 @@ def browse(base: str, username: str, password: str, work: Path) -> None:
             no_problem_on("the beneficiary list")
             ok("chromium opened the beneficiary list; no console or CSP error")
 
+            for path, what in (
+                ("/disbursements/handovers/", "the handover list"),
+                ("/disbursements/ceremonies/", "the ceremony list"),
+                ("/disbursements/verify/", "the receipt verification"),
+            ):
+                page.goto(f"{base}{path}")
+                expect(page.locator("main h1")).to_be_visible()
+                no_problem_on(what)
+            ok("chromium opened the handover list, the ceremonies and the verification page; no console or CSP error")
+
             csv = work / "smoke-import.csv"
             csv.write_text(IMPORT_CSV, encoding="utf-8")
             page.goto(f"{base}/beneficiaries/import/")
