@@ -45,7 +45,7 @@ def test_confirming_delivers_every_handover_and_funds_the_projects(client_for, k
     client = client_for(khemisset_staff)
     client.cookies["idmaj_language"] = "fr"
     response = client.post(deliver_url(held), follow=True)
-    assert "4 handovers delivered, worth 56\xa0000,00\xa0MAD." in response.text
+    assert "4 remises effectuées, d’une valeur de 56\xa0000,00\xa0MAD." in response.text
     assert set(held.handovers.values_list("status", flat=True)) == {"delivered"}
     assert LedgerEntry.objects.total() == Decimal("56000.00")
     assert {p.status for p in MicroProject.objects.filter(pk__in=[p.pk for p in projects])} == {"funded"}
