@@ -17,9 +17,10 @@ from tests.factories import ConventionFactory, ProjectFactory, contribute, fund
 # Session, user, whether the user has an authenticator app, whether the user's scope has a
 # province (Convention.objects.visible_to), the count, the page of conventions with their places,
 # their contributions with their partners, the people funded, the committed amounts and what
-# lines waiting for a decision still ask (the projects app's three), the menu's one count for
-# staff (visits due) and the user's province, then the session's renewal (savepoint, update, release).
-LIST_QUERIES = 15
+# lines waiting for a decision still ask (the projects app's three), what the ledger has delivered
+# (the disbursements app's one), the menu's one count for staff (visits due) and the user's
+# province, then the session's renewal (savepoint, update, release).
+LIST_QUERIES = 16
 
 
 def queries_of(client, path):
