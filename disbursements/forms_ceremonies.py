@@ -2,10 +2,12 @@
 validate and normalise; the model methods (Handover.plan, change_plan, deliver_all) decide."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from disbursements.forms import PLAN_HORIZON
 from disbursements.models import Ceremony, Handover
 from partners.models import Partner
 from reintegration.lib.text import text_formfield
@@ -74,6 +76,10 @@ class CeremonyForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Handovers were delivered at this ceremony: its date cannot change any more.")
             )
+        if held_on != self.held_on and abs(held_on - timezone.localdate()) > PLAN_HORIZON:
+            # Its handovers take its day and that year's numbers: a typo (2062 for 2026) would
+            # number every one. An old ceremony keeps its date when only its place is corrected.
+            raise forms.ValidationError(_("Hold the ceremony within two years of today."), code="too_far")
         return held_on
 
 
