@@ -10,7 +10,7 @@ from accounts.models import User
 from disbursements.forms import PLAN_HORIZON
 from disbursements.models import Ceremony, Handover
 from partners.models import Partner
-from reintegration.lib.text import text_formfield
+from reintegration.lib.text import CleanMultilineField, text_formfield
 from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -43,6 +43,13 @@ class CeremonyForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Bounded as a handover's notes are: the model's text field takes a whole pasted document.
+    notes = CleanMultilineField(
+        label=capfirst(_("notes")),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
 
     class Meta:
         model = Ceremony
@@ -52,7 +59,6 @@ class CeremonyForm(forms.ModelForm):
             "held_on": DATE_INPUT,
             "presided_by": forms.TextInput(attrs={"dir": "auto"}),
             "place": forms.TextInput(attrs={"dir": "auto"}),
-            "notes": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
     def __init__(self, *args, user, **kwargs):

@@ -12,7 +12,12 @@ from tests.disbursements.ceremony_scenes import in_english  # noqa: F401 (fixtur
 def create(client, notes):
     return client.post(
         reverse("disbursements:ceremony_create"),
-        {"held_on": timezone.localdate().isoformat(), "place": "Khémisset", "presided_by": "le Gouverneur", "notes": notes},
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "place": "Khémisset",
+            "presided_by": "le Gouverneur",
+            "notes": notes,
+        },
     )
 
 
