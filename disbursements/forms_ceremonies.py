@@ -2,13 +2,15 @@
 validate and normalise; the model methods (Handover.plan, change_plan, deliver_all) decide."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from disbursements.forms import PLAN_HORIZON
 from disbursements.models import Ceremony, Handover
 from partners.models import Partner
-from reintegration.lib.text import text_formfield
+from reintegration.lib.text import CleanMultilineField, text_formfield
 from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,6 +43,13 @@ class CeremonyForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # Bounded as a handover's notes are: the model's text field takes a whole pasted document.
+    notes = CleanMultilineField(
+        label=capfirst(_("notes")),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
 
     class Meta:
         model = Ceremony
@@ -50,7 +59,6 @@ class CeremonyForm(forms.ModelForm):
             "held_on": DATE_INPUT,
             "presided_by": forms.TextInput(attrs={"dir": "auto"}),
             "place": forms.TextInput(attrs={"dir": "auto"}),
-            "notes": forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -74,6 +82,10 @@ class CeremonyForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Handovers were delivered at this ceremony: its date cannot change any more.")
             )
+        if held_on != self.held_on and abs(held_on - timezone.localdate()) > PLAN_HORIZON:
+            # Its handovers take its day and that year's numbers: a typo (2062 for 2026) would
+            # number every one. An old ceremony keeps its date when only its place is corrected.
+            raise forms.ValidationError(_("Hold the ceremony within two years of today."), code="too_far")
         return held_on
 
 

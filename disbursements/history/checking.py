@@ -299,6 +299,9 @@ class LineChecker(RowChecker):
             self.report(field, "ceremony_incomplete")
         elif held and held > self.today:
             self.report("ceremony_on", "ceremony_in_future")
+        elif held and convention and held < convention.starts_on:
+            day = convention.starts_on.strftime("%d/%m/%Y")
+            self.report("ceremony_on", "ceremony_before_convention", reference=convention.reference, day=day)
         elif held:
             values["ceremony_on"] = held
 

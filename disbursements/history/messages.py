@@ -53,6 +53,9 @@ MESSAGES = {
     "delivery_before_convention": _("Convention %(reference)s starts on %(day)s: a delivery under it comes after."),
     "ceremony_incomplete": _("Give both the ceremony's date and its place, or neither."),
     "ceremony_in_future": _("The ceremony's date cannot be in the future."),
+    "ceremony_before_convention": _(
+        "Convention %(reference)s starts on %(day)s: a ceremony handing over what it finances comes after."
+    ),
     "project_invalid_row": _(
         "Another row of this project (row %(rows)s) is invalid: the project is imported whole or not at all."
     ),

@@ -57,6 +57,11 @@ def _refused(request, error: ValidationError) -> None:
 @role_required(can_read_handovers)
 def ceremony_list(request):
     planned, delivered = Q(handovers__status=Handover.Status.PLANNED), Q(handovers__status=Handover.Status.DELIVERED)
+    if not can_manage_handovers(request.user):
+        # A coordinator counts the handovers it may see (its partner's), as on the ceremony's page:
+        # the list must not tell one funder what another handed over.
+        visible = Q(handovers__in=_handovers(request).values("pk"))
+        planned, delivered = planned & visible, delivered & visible
     ceremonies = (
         Ceremony.objects.visible_to(request.user)
         .select_related("province")
