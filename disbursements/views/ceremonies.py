@@ -178,8 +178,8 @@ def ceremony_add_projects(request, pk):
         messages.success(
             request,
             ngettext(
-                "%(projects)d project added: %(count)d handover planned for the ceremony.",
-                "%(projects)d projects added: %(count)d handovers planned for the ceremony.",
+                "%(projects)d project added; handovers planned for the ceremony: %(count)d.",
+                "%(projects)d projects added; handovers planned for the ceremony: %(count)d.",
                 len(projects),
             )
             % {"projects": len(projects), "count": count},

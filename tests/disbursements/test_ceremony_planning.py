@@ -50,7 +50,7 @@ def test_each_approved_line_gets_a_handover_for_the_ceremony_day(client_for, peo
     )
     assert handovers[(second.pk, "equipment")].amount == Decimal("15000.00")
     page = client_for(staff).get(held.get_absolute_url()).text
-    assert "2 projects added: 3 handovers planned for the ceremony." in page
+    assert "2 projects added; handovers planned for the ceremony: 3." in page
 
 
 def test_a_handover_already_planned_outside_a_ceremony_is_attached_not_duplicated(people, convention):
