@@ -66,11 +66,22 @@ class HandoverFilterForm(forms.Form):
         self.fields["partner"].queryset = partner_choices()
         for name in ("ceremony", "convention", "partner"):
             self.fields[name].empty_label = _("All")
+        self.offer_recent_ceremonies()
         self.fields["date_from"].help_text = _("Delivery date, or planned date when not delivered yet.")
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
         self.fields["q"].widget.attrs["dir"] = "auto"
+
+    def offer_recent_ceremonies(self):
+        """The menu lists the ceremonies of the last two years and those to come (and the one
+        chosen): a national list would otherwise draw every ceremony ever held, 800 options and
+        150 ms on the bench. Any ceremony in scope is still accepted, from a link or the URL."""
+        field = self.fields["ceremony"]
+        since = timezone.localdate() - timedelta(days=2 * 365)
+        chosen = self.data.get("ceremony") if self.is_bound else None
+        recent = field.queryset.filter(Q(held_on__gte=since) | Q(pk=chosen if str(chosen).isdigit() else None))
+        field.widget.choices = [("", field.empty_label), *((c.pk, field.label_from_instance(c)) for c in recent)]
 
     def clean(self):
         data = super().clean()
@@ -102,7 +113,7 @@ class HandoverFilterForm(forms.Form):
         if data.get("convention"):
             queryset = queryset.filter(line__convention=data["convention"])
         if data.get("partner"):
-            queryset = queryset.filter(line__partner=data["partner"])
+            queryset = queryset.filter(partner=data["partner"])
         if data.get("date_from"):
             queryset = queryset.filter(day__gte=data["date_from"])
         if data.get("date_to"):

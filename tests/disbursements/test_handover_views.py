@@ -28,6 +28,7 @@ from tests.disbursements.screens import (
     url,
 )
 from tests.disbursements.stages import approved_project, plan_cash, plan_equipment, sewing_machines
+from tests.factories import province
 from tests.projects.workflow_stages import line_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -577,3 +578,22 @@ def test_the_admin_neither_adds_changes_nor_deletes_a_ledger_entry(client_for, a
     assert (entry.amount, entry.reason) == (Decimal("20000"), "")
     page = client.get(change).text
     assert 'name="amount"' not in page and 'type="submit"' not in page.split('id="content"')[-1]
+
+
+def test_the_ceremony_filter_offers_recent_ceremonies_and_still_accepts_an_old_one(client_for, khemisset_staff):
+    today = date.today()
+    old, _new = (
+        Ceremony.objects.create(
+            province=province("04.291"),
+            held_on=day,
+            place=place,
+            presided_by="Le gouverneur",
+            created_by=khemisset_staff,
+        )
+        for day, place in ((today - timedelta(days=3 * 365), "Ancienne salle"), (today, "Nouvelle salle"))
+    )
+    client = client_for(khemisset_staff)
+    page = client.get(reverse("disbursements:handover_list")).text
+    assert "Nouvelle salle" in page and "Ancienne salle" not in page
+    chosen = client.get(reverse("disbursements:handover_list"), {"ceremony": old.pk})
+    assert chosen.status_code == 200 and "Ancienne salle" in chosen.text
