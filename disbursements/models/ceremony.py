@@ -47,7 +47,7 @@ class Ceremony(models.Model):
         indexes = [models.Index(fields=["province", "-held_on"], name="ceremony_province_date_idx")]
 
     def __str__(self):
-        return f"{self.held_on:%Y-%m-%d} · {self.place}"
+        return f"{self.held_on:%d/%m/%Y} · {self.place}"
 
     def get_absolute_url(self):
         return reverse("disbursements:ceremony_detail", args=[self.pk])
