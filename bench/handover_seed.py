@@ -109,7 +109,15 @@ def seed(users: dict) -> dict:
         )
         .order_by("pk")
         .values_list(
-            "pk", "project", "project__province", "project__status", "project__approved_on", "amount", "kind", "partner"
+            "pk",
+            "project",
+            "project__province",
+            "project__status",
+            "project__approved_on",
+            "amount",
+            "kind",
+            "partner",
+            "project__technical_partner",
         )
     )
     with transaction.atomic():
@@ -168,7 +176,7 @@ def tranches(amount: Decimal, count: int) -> list[Decimal]:
 
 def write_chunk(lines, staff, numbers, ceremonies, rng, rows) -> None:
     handovers, items, deliveries = [], [], []  # deliveries: (handover, value date, reversed?)
-    for pk, project, province, status, approved_on, amount, kind, partner in lines:
+    for pk, project, province, status, approved_on, amount, kind, partner, studier in lines:
         approved_on = approved_on or date(2020, 1, 1)
         count = rng.choice((1, 1, 2, 3))
         if status == Status.IN_HANDOVER:
@@ -183,6 +191,7 @@ def write_chunk(lines, staff, numbers, ceremonies, rng, rows) -> None:
                 project_id=project,
                 line_id=pk,
                 partner_id=partner,
+                technical_partner_id=studier,
                 kind=kind,
                 planned_on=planned,
                 amount=value,
@@ -256,6 +265,7 @@ def ledger_rows(deliveries, staff, numbers) -> dict:
             project_id=h.project_id,
             line_id=h.line_id,
             partner_id=h.partner_id,
+            technical_partner_id=h.technical_partner_id,
             kind=h.kind,
             planned_on=entry.value_date + timedelta(days=7),
             amount=h.amount,

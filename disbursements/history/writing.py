@@ -207,6 +207,7 @@ def new_handovers(rows, lines, ceremonies, province, by, source) -> list[Handove
                     project=project,
                     line=line,
                     partner_id=line.partner_id,
+                    technical_partner_id=project.technical_partner_id,
                     kind=line.kind,
                     status=Handover.Status.DELIVERED,
                     planned_on=day,

@@ -92,6 +92,7 @@ class HandoverWorkflow:
                 project=project,
                 line=line,
                 partner_id=line.partner_id,
+                technical_partner_id=project.technical_partner_id,
                 kind=line.kind,
                 planned_on=planned_on,
                 planned_by=by,
