@@ -222,6 +222,21 @@ def worker_notice(job) -> str:
     return str(WORKER_NOTICES[job.status]) if job.waits_for_a_worker() else ""
 
 
+def progress_response(job) -> JsonResponse:
+    """What the progress bar of any spreadsheet import needs, polled every second while its job runs
+    (static/js/import-progress.js): the beneficiary and the history imports."""
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": job.get_status_display(),
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "running": job.is_running,
+            "worker_notice": worker_notice(job),
+        }
+    )
+
+
 def import_detail(request, pk):
     job = _get_job_for_handling(request, pk)
     report = job.report
@@ -286,17 +301,7 @@ def duplicate_rows(request, job, warnings: list[dict]) -> list[dict]:
 @never_cache
 def import_status(request, pk):
     """What the progress bar needs, polled every second while the job runs."""
-    job = _get_job_for_handling(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "processed": job.processed_rows,
-            "total": job.total_rows,
-            "running": job.is_running,
-            "worker_notice": worker_notice(job),
-        }
-    )
+    return progress_response(_get_job_for_handling(request, pk))
 
 
 @require_POST

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -21,7 +21,7 @@ from beneficiaries.access import log_access
 from beneficiaries.importing import MAX_MEGABYTES, MAX_ROWS, render_all, render_message
 from beneficiaries.importing.messages import MAX_COLUMNS, column_label, render_failure
 from beneficiaries.models import AccessLog
-from beneficiaries.views.imports import ImportUploadForm, worker_notice
+from beneficiaries.views.imports import ImportUploadForm, progress_response, worker_notice
 from disbursements.history.columns import HISTORY_COLUMNS, PERSON_COLUMNS
 from disbursements.models import HistoryImport
 from disbursements.permissions import can_manage_handovers
@@ -129,17 +129,7 @@ def history_detail(request, pk):
 @never_cache
 def history_status(request, pk):
     """What the progress bar needs (static/js/import-progress.js polls it every second)."""
-    job = _get_job_for_handling(request, pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "processed": job.processed_rows,
-            "total": job.total_rows,
-            "running": job.is_running,
-            "worker_notice": worker_notice(job),
-        }
-    )
+    return progress_response(_get_job_for_handling(request, pk))
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.importing import render_all
 from beneficiaries.management.commands.import_beneficiaries import Command as BeneficiaryImportCommand
-from disbursements.history import FileRefused, SpendingChanged, build_history_plan, read_history, write_history
+from disbursements.history import SpendingChanged, build_history_plan, read_history, write_history
 from disbursements.permissions import can_manage_handovers
 
 
@@ -44,15 +44,7 @@ class Command(BeneficiaryImportCommand):
     def may_import(self, user) -> bool:
         return can_manage_handovers(user)
 
-    def read(self, path):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": error.strerror}) from None
-        try:
-            return read_history(data, path.name)
-        except FileRefused as refused:
-            raise CommandError("\n".join(item["message"] for item in render_all(refused.problems))) from None
+    read_table = staticmethod(read_history)
 
     def print_report(self, plan):
         counts = plan.counts
