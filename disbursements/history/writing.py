@@ -14,7 +14,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -176,15 +175,6 @@ def new_line(row, project, by, now) -> FundingLine:
     )
 
 
-def take_numbers(province, year: int, count: int) -> range:
-    """`count` consecutive numbers of the province's sequence of `year`, as HandoverSequence.take_next
-    takes one: the row updated (and so locked) inside this transaction, a rollback gives them back."""
-    HandoverSequence.objects.bulk_create([HandoverSequence(province=province, year=year)], ignore_conflicts=True)
-    HandoverSequence.objects.filter(province=province, year=year).update(last=F("last") + count)
-    last = HandoverSequence.objects.get(province=province, year=year).last
-    return range(last - count + 1, last + 1)
-
-
 def new_handovers(rows, lines, ceremonies, province, by, source) -> list[Handover]:
     """Each line's whole amount delivered on its row's day, numbered in delivery order within each year."""
     by_year = defaultdict(list)
@@ -193,7 +183,9 @@ def new_handovers(rows, lines, ceremonies, province, by, source) -> list[Handove
     handovers = []
     for year, delivered in sorted(by_year.items()):
         delivered.sort(key=lambda item: (item[0].values["delivered_on"], item[0].number))
-        for sequence, (row, project, line) in zip(take_numbers(province, year, len(delivered)), delivered, strict=True):
+        for sequence, (row, project, line) in zip(
+            HandoverSequence.take_block(province, year, len(delivered)), delivered, strict=True
+        ):
             day = row.values["delivered_on"]
             ceremony = None
             if "ceremony_on" in row.values:

@@ -239,8 +239,16 @@ class HandoverSequence(models.Model):
     @classmethod
     def take_next(cls, province, year: int) -> int:
         """The next number of `province` in `year`, inside the caller's transaction."""
+        return cls.take_block(province, year, 1)[0]
+
+    @classmethod
+    def take_block(cls, province, year: int, count: int) -> range:
+        """`count` consecutive numbers of `province` in `year` (the history import takes a year's at
+        once), inside the caller's transaction: the row stays locked until it ends, and a rollback
+        gives the numbers back."""
         # The row may not exist yet: twenty first handovers of a year at once must create it once.
         # ON CONFLICT DO NOTHING waits for a concurrent insert and then leaves it be.
         cls.objects.bulk_create([cls(province=province, year=year)], ignore_conflicts=True)
-        cls.objects.filter(province=province, year=year).update(last=F("last") + 1)
-        return cls.objects.get(province=province, year=year).last
+        cls.objects.filter(province=province, year=year).update(last=F("last") + count)
+        last = cls.objects.get(province=province, year=year).last
+        return range(last - count + 1, last + 1)
