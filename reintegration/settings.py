@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "projects",
     "disbursements",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

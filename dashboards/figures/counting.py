@@ -1,0 +1,26 @@
+"""Counting people, not rows: a project has a lead and may have co-beneficiaries, and one person may
+be in two projects of a convention or a ceremony."""
+
+from django.db import connections, router
+from django.db.models import F
+
+
+def people_per(queryset, key: str, project: str = "project") -> dict:
+    """{value of `key`: distinct people} over `queryset`'s rows, each row reaching a project by
+    `project` ("project" from a funding line or a handover): its lead and its co-beneficiaries."""
+    leads = (
+        queryset.order_by().annotate(group_key=F(key), person=F(f"{project}__lead")).values_list("group_key", "person")
+    )
+    shared = (
+        queryset.filter(**{f"{project}__co_beneficiaries__isnull": False})
+        .order_by()
+        .annotate(group_key=F(key), person=F(f"{project}__co_beneficiaries"))
+        .values_list("group_key", "person")
+    )
+    alias = router.db_for_read(queryset.model)
+    people, params = leads.union(shared, all=True).order_by().query.get_compiler(alias).as_sql()
+    # The ORM cannot aggregate over a UNION: the database counts it, wrapped here.
+    sql = f"SELECT group_key, COUNT(DISTINCT person) FROM ({people}) people GROUP BY group_key"
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())

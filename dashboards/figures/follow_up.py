@@ -1,0 +1,202 @@
+"""What comes next and what became of the businesses: the pipeline, the follow-up visits, survival
+at 6, 12 and 24 months after the first handover, and the latest ceremonies."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, DateField, Exists, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncMonth
+
+from dashboards.figures.counting import people_per
+from disbursements.models import Ceremony, Handover
+from projects.models import FollowUpVisit, MicroProject
+from projects.models.states import FOLLOWED_UP
+from projects.models.workflow import VISIT_DUE_SOON_DAYS, add_months
+
+Status = MicroProject.Status
+Business = FollowUpVisit.BusinessStatus
+ZERO = Decimal("0")
+SURVIVAL_MONTHS = (6, 12, 24)
+RUNNING = [Business.OPERATING, Business.STRUGGLING]
+STOPPED = [Business.SUSPENDED, Business.CLOSED]
+RECENT_VISIT_DAYS = 183  # "visited in the last 6 months"
+HANDED_OVER = [Status.IN_HANDOVER, Status.FUNDED, Status.OPERATING]
+LATEST_CEREMONIES = 5
+
+
+def pipeline(selection, overview: dict, money: dict) -> dict:
+    """Approved projects not handed anything yet (counted by the projects' figures, their lines by
+    the money's), and the handovers planned, by month."""
+    planned = selection.handovers().filter(status=Handover.Status.PLANNED)
+    by_month = (
+        planned.annotate(month=TruncMonth("planned_on"))
+        .order_by("month")
+        .values("month")
+        .annotate(handovers=Count("pk"), amount=Sum("amount"))
+    )
+    months = [
+        {"month": row["month"].strftime("%Y-%m"), "handovers": row["handovers"], "amount": row["amount"]}
+        for row in by_month
+    ]
+    return {
+        "approved_not_delivered": {
+            "projects": overview["by_status"][Status.APPROVED],
+            "amount": money["approved_not_delivered"],
+        },
+        "planned": {
+            "handovers": sum(month["handovers"] for month in months),
+            "amount": sum((month["amount"] for month in months), ZERO),
+            "beneficiaries": sum(people_per(planned, "status").values()),
+        },
+        "planned_by_month": months,
+    }
+
+
+def visits(selection, today: date) -> dict:
+    """Visits due (within the worklist's window) and overdue; the share of the businesses handed
+    over that someone visited in the last 6 months; the jobs the latest visits reported."""
+    recent = FollowUpVisit.objects.filter(project=OuterRef("pk"), visited_on__gte=today - timedelta(RECENT_VISIT_DAYS))
+    latest_jobs = FollowUpVisit.objects.filter(project=OuterRef("pk")).order_by("-visited_on", "-pk").values("jobs")[:1]
+    followed = Q(status__in=FOLLOWED_UP)
+    handed_over = Q(status__in=HANDED_OVER, first_delivery_on__isnull=False)
+    row = (
+        selection.projects()
+        .annotate(latest_jobs=Subquery(latest_jobs, output_field=IntegerField()), visited_recently=Exists(recent))
+        .aggregate(
+            due=Count(
+                "pk",
+                filter=followed
+                & Q(next_visit_due__gte=today, next_visit_due__lte=today + timedelta(VISIT_DUE_SOON_DAYS)),
+            ),
+            overdue=Count("pk", filter=followed & Q(next_visit_due__lt=today)),
+            handed_over=Count("pk", filter=handed_over),
+            visited=Count("pk", filter=handed_over & Q(visited_recently=True)),
+            reported_jobs=Coalesce(Sum("latest_jobs", filter=followed), 0),
+        )
+    )
+    return {
+        "visits_due": row["due"],
+        "visits_overdue": row["overdue"],
+        "funded_projects": row["handed_over"],
+        "visited_last_6_months": row["visited"],
+        "visited_share": share(row["visited"], row["handed_over"]),
+        "reported_jobs": row["reported_jobs"],
+    }
+
+
+class AddMonths(Func):
+    """A date `months` later, as add_months does (PostgreSQL clamps 31 August + 6 months to 28 February)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        self.months = int(months)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '+{self.months} months')", params  # SQLite
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(({sql} + INTERVAL '{self.months} months') AS date)", params
+
+
+def survival(selection, today: date) -> dict:
+    """Of the businesses handed over at least N months ago, how many still ran N months after their
+    first handover: what the first visit on or after that day found (operating or struggling: still
+    running; suspended or closed: stopped). Without such a visit, a business a visit found closed
+    before that day stopped; any other is not observed, and left out of the share."""
+    projects = selection.projects().filter(first_delivery_on__isnull=False)
+    counts = {}
+    for months in SURVIVAL_MONTHS:
+        milestone = AddMonths(OuterRef("first_delivery_on"), months)
+        after = FollowUpVisit.objects.filter(project=OuterRef("pk"), visited_on__gte=milestone)
+        found = after.order_by("visited_on", "pk").values("business_status")[:1]
+        closed_before = FollowUpVisit.objects.filter(
+            project=OuterRef("pk"), visited_on__lt=milestone, business_status=Business.CLOSED
+        )
+        projects = projects.annotate(**{f"found_{months}": Subquery(found), f"closed_{months}": Exists(closed_before)})
+        eligible = Q(first_delivery_on__lte=add_months(today, -months))
+        running = Q(**{f"found_{months}__in": RUNNING})
+        stopped = Q(**{f"found_{months}__in": STOPPED}) | Q(
+            **{f"found_{months}__isnull": True, f"closed_{months}": True}
+        )
+        counts[f"running_{months}"] = Count("pk", filter=eligible & running)
+        counts[f"stopped_{months}"] = Count("pk", filter=eligible & stopped)
+        counts[f"eligible_{months}"] = Count("pk", filter=eligible)
+    groups = (
+        projects.annotate(year=ExtractYear("first_delivery_on"), month=ExtractMonth("first_delivery_on"))
+        .annotate(half=Case(When(month__lte=6, then=Value(1)), default=Value(2)))
+        .order_by()
+        .values("year", "half", "sector")
+        .annotate(**counts)
+    )
+    by_cohort, by_sector, overall = {}, {}, empty_survival()
+    for group in groups:  # cohorts × sectors
+        cohort = f"{group['year']}-H{group['half']}"
+        for bucket in (
+            by_cohort.setdefault(cohort, empty_survival()),
+            by_sector.setdefault(group["sector"], empty_survival()),
+            overall,
+        ):
+            for months in SURVIVAL_MONTHS:
+                cell = bucket[str(months)]
+                cell["eligible"] += group[f"eligible_{months}"]
+                cell["running"] += group[f"running_{months}"]
+                cell["observed"] += group[f"running_{months}"] + group[f"stopped_{months}"]
+    for bucket in [*by_cohort.values(), *by_sector.values(), overall]:
+        for cell in bucket.values():
+            cell["share"] = share(cell["running"], cell["observed"])
+    return {
+        "overall": overall,
+        "by_cohort": [{"cohort": cohort, **by_cohort[cohort]} for cohort in sorted(by_cohort)],
+        "by_sector": [{"sector": sector, **by_sector[sector]} for sector in sorted(by_sector)],
+    }
+
+
+def empty_survival() -> dict:
+    return {str(months): {"eligible": 0, "observed": 0, "running": 0} for months in SURVIVAL_MONTHS}
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """A percentage with one decimal, or None when there is nothing to divide."""
+    return (Decimal(100 * part) / whole).quantize(Decimal("0.1")) if whole else None
+
+
+def latest_ceremonies(selection) -> list:
+    """The latest ceremonies of the scope (those to come first), with what they handed over."""
+    handovers = selection.handovers()
+    delivered = Q(handovers__status=Handover.Status.DELIVERED, handovers__in=handovers.values("pk"))
+    planned = Q(handovers__status=Handover.Status.PLANNED, handovers__in=handovers.values("pk"))
+    ceremonies = Ceremony.objects.filter(selection.scope.province_q())
+    if selection.is_filtered:
+        ceremonies = ceremonies.filter(Exists(handovers.filter(ceremony=OuterRef("pk"))))
+    rows = list(
+        ceremonies.order_by("-held_on", "-pk")
+        .annotate(
+            delivered=Count("handovers", filter=delivered),
+            delivered_value=Coalesce(Sum("handovers__amount", filter=delivered), ZERO),
+            planned=Count("handovers", filter=planned),
+            planned_value=Coalesce(Sum("handovers__amount", filter=planned), ZERO),
+        )
+        .values(
+            "pk",
+            "held_on",
+            "place",
+            "presided_by",
+            "province__name_fr",
+            "province__name_ar",
+            "delivered",
+            "delivered_value",
+            "planned",
+            "planned_value",
+        )[:LATEST_CEREMONIES]
+    )
+    people = people_per(
+        handovers.filter(
+            ceremony__in=[row["pk"] for row in rows], status__in=[Handover.Status.DELIVERED, Handover.Status.PLANNED]
+        ),
+        "ceremony",
+    )
+    return [{**row, "beneficiaries": people.get(row["pk"], 0)} for row in rows]

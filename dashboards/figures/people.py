@@ -1,0 +1,36 @@
+"""The registry of a scope: how many people, by status, sex and age band, registered this year."""
+
+from datetime import date
+
+from django.db.models import Count, Q
+
+from beneficiaries.models import Beneficiary
+from beneficiaries.models.beneficiary import years_before
+
+AGE_BANDS = [band.value for band in Beneficiary.AgeBand]
+UNDER_16 = "under-16"  # released young, or a birth date mistyped: counted, so the bands add up
+
+
+def age_band_q(band: str, today: date) -> Q:
+    """The same bounds as Beneficiary.objects.in_age_band, which the list's filter uses."""
+    low, _, high = band.partition("-")
+    condition = Q(date_of_birth__lte=years_before(today, int(low.rstrip("+"))))
+    if high:
+        condition &= Q(date_of_birth__gt=years_before(today, int(high) + 1))
+    return condition
+
+
+def registry(selection, today: date) -> dict:
+    counts = {"total": Count("pk"), "registered_this_year": Count("pk", filter=Q(created_at__year=today.year))}
+    counts |= {f"status:{s}": Count("pk", filter=Q(status=s)) for s in Beneficiary.Status.values}
+    counts |= {f"sex:{s}": Count("pk", filter=Q(sex=s)) for s in Beneficiary.Sex.values}
+    counts |= {f"age:{band}": Count("pk", filter=age_band_q(band, today)) for band in AGE_BANDS}
+    counts[f"age:{UNDER_16}"] = Count("pk", filter=Q(date_of_birth__gt=years_before(today, 16)))
+    row = Beneficiary.objects.filter(selection.scope.province_q()).aggregate(**counts)
+    return {
+        "total": row["total"],
+        "by_status": {s: row[f"status:{s}"] for s in Beneficiary.Status.values},
+        "by_sex": {s: row[f"sex:{s}"] for s in Beneficiary.Sex.values},
+        "by_age_band": {band: row[f"age:{band}"] for band in [*AGE_BANDS, UNDER_16]},
+        "registered_this_year": row["registered_this_year"],
+    }
