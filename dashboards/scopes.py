@@ -96,7 +96,13 @@ def scope_for(user, level: str, code: str = "") -> Scope:
         scope = national_scope()
     else:
         model = Province if level == PROVINCE else Region
-        scope = place_scope(get_object_or_404(model, code=code))
+        place = get_object_or_404(model.objects.select_related("region") if model is Province else model, code=code)
+        scope = place_scope(place)
     if not may_see(user, scope):
         raise Http404
     return scope
+
+
+def has_scope(user) -> bool:
+    """Every role reads the dashboards of its scope; without a scope there is nothing to read."""
+    return user.is_authenticated and user.is_active and bool(user.is_national or user.province_id or user.region_id)

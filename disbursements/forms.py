@@ -21,6 +21,7 @@ from reintegration.lib import listing
 from reintegration.lib.documents import validate_document
 from reintegration.lib.money import AmountField
 from reintegration.lib.text import CleanMultilineField, CleanTextField, SearchTextField
+from territory.scoping import visible_provinces
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTES_INPUT = forms.Textarea(attrs={"rows": 3, "dir": "auto"})  # typed in Arabic or French, whatever the page
@@ -57,6 +58,7 @@ class HandoverFilterForm(forms.Form):
     partner = PartnerChoiceField(label=_("partner"), queryset=None, required=False)
     date_from = forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=pgettext_lazy("end of a period", "Until"), required=False, widget=DATE_INPUT)
+    province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
     sort = listing.sort_field(SORTS)
 
     def __init__(self, *args, user, **kwargs):
@@ -64,7 +66,8 @@ class HandoverFilterForm(forms.Form):
         self.fields["ceremony"].queryset = Ceremony.objects.visible_to(user)
         self.fields["convention"].queryset = Convention.objects.visible_to(user)
         self.fields["partner"].queryset = partner_choices()
-        for name in ("ceremony", "convention", "partner"):
+        self.fields["province"].queryset = visible_provinces(user)
+        for name in ("ceremony", "convention", "partner", "province"):
             self.fields[name].empty_label = _("All")
         self.offer_recent_ceremonies()
         self.fields["date_from"].help_text = _("Delivery date, or planned date when not delivered yet.")
@@ -107,7 +110,7 @@ class HandoverFilterForm(forms.Form):
                 | Q(**{f"{lead}first_name_ar__icontains": words})
                 | Q(**{f"{lead}last_name_ar__icontains": words})
             )
-        for field in ("status", "kind", "ceremony"):
+        for field in ("status", "kind", "ceremony", "province"):
             if data.get(field):
                 queryset = queryset.filter(**{field: data[field]})
         if data.get("convention"):

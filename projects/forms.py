@@ -20,6 +20,7 @@ from projects.models.states import SHOWN_TO_PARTNERS, ProjectStatus
 from reintegration.lib import listing
 from reintegration.lib.money import AmountField
 from reintegration.lib.text import SearchTextField, text_formfield
+from territory.scoping import visible_provinces
 
 SORTS = {
     "title": ["title", "pk"],
@@ -73,6 +74,12 @@ class ProjectFilterForm(forms.Form):
     convention = ConventionChoiceField(label=_("convention"), queryset=None, required=False)
     partner = PartnerChoiceField(label=_("partner"), queryset=None, required=False)
     commune = SearchTextField(label=_("commune"), required=False, max_length=100)
+    # Filters a dashboard's links carry (its place and its choice of conventions).
+    province = forms.ModelChoiceField(label=_("province"), queryset=None, required=False)
+    year = forms.IntegerField(label=_("convention year"), required=False, min_value=2005, max_value=2100)
+    indh_phase = forms.ChoiceField(
+        label=_("INDH phase"), choices=[("", _("All")), *Convention.IndhPhase.choices], required=False
+    )
     sort = listing.sort_field(SORTS)
 
     def __init__(self, *args, user, **kwargs):
@@ -82,7 +89,8 @@ class ProjectFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("All")), *((status.value, status.label) for status in shown)]
         self.fields["convention"].queryset = Convention.objects.visible_to(user)
         self.fields["partner"].queryset = partner_choices()
-        for name in ("convention", "partner"):
+        self.fields["province"].queryset = visible_provinces(user)
+        for name in ("convention", "partner", "province"):
             self.fields[name].empty_label = _("All")
         self.fields["partner"].help_text = _("Funds the project or studies it.")
         # Rendered by hand, not by crispy, as the registry's filter bar.
@@ -100,13 +108,14 @@ class ProjectFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("q"):
             queryset = queryset.filter(title__icontains=data["q"])
-        for field in ("status", "sector"):
+        for field in ("status", "sector", "province"):
             if data.get(field):
                 queryset = queryset.filter(**{field: data[field]})
-        if data.get("convention"):
-            queryset = queryset.filter(
-                pk__in=FundingLine.objects.filter(convention=data["convention"]).values("project")
-            )
+        # One line under the chosen conventions: the same line has the convention, the year, the phase.
+        conventions = {"convention": "convention", "year": "convention__year", "indh_phase": "convention__indh_phase"}
+        chosen = {lookup: data[name] for name, lookup in conventions.items() if data.get(name)}
+        if chosen:
+            queryset = queryset.filter(pk__in=FundingLine.objects.filter(**chosen).values("project"))
         if data.get("partner"):
             funded = FundingLine.objects.filter(partner=data["partner"]).values("project")
             queryset = queryset.filter(Q(pk__in=funded) | Q(technical_partner=data["partner"]))

@@ -22,4 +22,5 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
     path("disbursements/", include("disbursements.urls")),
+    path("dashboards/", include("dashboards.urls")),
 ]

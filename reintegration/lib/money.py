@@ -1,6 +1,7 @@
 """Amounts in Moroccan dirhams, formatted the way each language writes them.
 
-Also registered as a template builtin: `{{ amount|mad }}`.
+Also registered as template builtins: `{{ amount|mad }}`, and `{{ count|figure }}` for a whole
+number written with the same grouping (`1 832` / `1.832`); text such as "< 3" is shown as it is.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -60,3 +61,15 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", 0)
         super().__init__(localize=True, **kwargs)
+
+
+def format_count(value: int, language: str | None = None) -> str:
+    thousands = FORMATS.get((language or get_language() or "ar")[:2], FORMATS["ar"])[0]
+    digits = f"{abs(value)}"
+    groups = [digits[max(0, end - 3) : end] for end in range(len(digits), 0, -3)][::-1]
+    return ("-" if value < 0 else "") + thousands.join(groups)
+
+
+@register.filter(name="figure")
+def figure_filter(value) -> str:
+    return format_count(value) if isinstance(value, int) and not isinstance(value, bool) else value
