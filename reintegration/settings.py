@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from reintegration.lib.env import (
@@ -115,6 +116,17 @@ DATABASES = {
         },
     )
 }
+# A streaming replica of that PostgreSQL primary, when DATABASE_REPLICA_URL is set: the dashboards
+# and their exports read from it inside replica_reads(); every other query and every write goes to
+# the primary (reintegration/lib/replica.py). The router is installed always: without the alias it
+# changes nothing.
+replica = env_database("DATABASE_REPLICA_URL", default={})
+if replica:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL: a replica of a PostgreSQL primary.")
+    # Tests have no replica server: the alias reads the primary's test database (a mirror).
+    DATABASES["replica"] = {**replica, "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["reintegration.lib.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from beneficiaries.importing.checking import IMPORT_AS_NEW, INVALID, MERGE, NEW, SKIP, UPDATED
 from beneficiaries.importing.messages import render_all
 from beneficiaries.models import NAME_KEYS, Beneficiary
+from reintegration.lib.freshness import figures_changed
 from reintegration.lib.spreadsheets import csv_bytes
 
 BATCH = 500
@@ -54,6 +55,8 @@ def write_plan(plan, *, by, skip_invalid=False, reason="spreadsheet import", dec
             bulk_create_with_history(created, Beneficiary, batch_size=BATCH, **history)
         for fields, updated in updates.items():
             bulk_update_with_history(updated, Beneficiary, list(fields), batch_size=BATCH, **history)
+        # Bulk writes send no post_save: the dashboards learn of the import here, at its commit.
+        figures_changed()
     done = {**plan.counts, NEW: len(created)}
     skipped = sum(1 for decision in decided.values() if decision == SKIP)
     # Only when some were: the counts of an import without duplicates stay as the preview's.

@@ -24,6 +24,7 @@ from disbursements.models import Ceremony, Handover, HandoverItem, HandoverSeque
 from partners.models import Contribution
 from projects.models import FundingLine, MicroProject, ProjectEvent
 from projects.models.workflow import FOLLOW_UP_MONTHS, add_months
+from reintegration.lib.freshness import figures_changed
 from territory.models import Province
 
 ZERO = Decimal("0")
@@ -76,6 +77,8 @@ def write_history(plan, *, by, source: str, skip_invalid=False) -> dict:
         )
         for person in {group.person.pk: group.person for group in groups if group.person}.values():
             person.advance_with_project(Beneficiary.Status.FUNDED, by=by)
+        # Bulk writes send no post_save: the dashboards learn of the past projects here, at the commit.
+        figures_changed()
     return {**plan.counts, "projects": [project.pk for project in projects]}
 
 

@@ -21,6 +21,7 @@ from beneficiaries.models import Beneficiary
 from disbursements.models.ledger import LedgerEntry
 from disbursements.permissions import can_manage_handovers, can_reverse_handover
 from projects.models import FundingLine, MicroProject
+from reintegration.lib.freshness import figures_changed
 from reintegration.lib.money import format_mad
 from reintegration.lib.text import MULTILINE, clean_text
 
@@ -218,6 +219,7 @@ class HandoverWorkflow:
                 type(self).objects.filter(pk=self.pk, status=self.Status.PLANNED).update(
                     cash_reference=clean_text(cash_reference)
                 )
+                figures_changed()  # an UPDATE sends no post_save: the dashboards are told here
             deliver_together([self], by=by, on=on)
         self.refresh_from_db()
 
