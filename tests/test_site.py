@@ -209,7 +209,12 @@ def test_production_refuses_to_start_without_a_secret_key_or_allowed_hosts(name)
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DATABASE_URL", "nonsense"), ("DJANGO_DEBUG", "maybe"), ("REDIS_URL", "localhost:6379")],
+    [
+        ("DATABASE_URL", "nonsense"),
+        ("DATABASE_REPLICA_URL", "nonsense"),
+        ("DJANGO_DEBUG", "maybe"),
+        ("REDIS_URL", "localhost:6379"),
+    ],
 )
 def test_a_malformed_variable_stops_the_start_with_its_name(name, value):
     result = run_manage("check", env=production_env(**{name: value}))
