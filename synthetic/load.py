@@ -46,6 +46,8 @@ class Table:
         return self.last_id
 
     def add(self, row: tuple) -> None:
+        if self.has_id and row[0] > self.last_id:  # ids given by the caller (people, conventions) count too
+            self.last_id = row[0]
         self.rows.append("\t".join(map(text, row)))
         if len(self.rows) >= FLUSH_ROWS:
             self.flush()

@@ -147,6 +147,30 @@ def test_no_reference_dangles(dataset):
             assert cursor.fetchone()[0] == 0, (table, column)
 
 
+def test_rows_added_afterwards_take_the_next_ids(dataset):
+    """The generator gives the ids: every table's identity must have moved past the last one."""
+    with connection.cursor() as cursor:
+        for table in tables():
+            cursor.execute(f'SELECT max(id) FROM "{table}"')  # noqa: S608 (names from Meta)
+            highest = cursor.fetchone()[0]
+            if highest is None:
+                continue
+            cursor.execute("SELECT last_value FROM pg_sequences WHERE sequencename = %s", [f"{table}_id_seq"])
+            assert cursor.fetchone()[0] >= highest, table
+    assert (
+        Convention.objects.create(
+            reference="LATER",
+            title="Later",
+            scope="national",
+            year=2026,
+            starts_on="2026-01-01",
+            ends_on="2026-12-31",
+            envelope=Decimal("0"),
+        ).pk
+        > Convention.objects.filter(reference__startswith="SYN-").count()
+    )
+
+
 def test_the_same_seed_gives_the_same_data():
     generate(600, seed=7, quiet=True, vacuum=False)
     first = totals()
