@@ -99,19 +99,12 @@ def main(argv=None) -> int:
     setup_django(url)
 
     # Models can be imported only once Django is set up.
-    from bench import disbursements, handover_seed, imports, project_seed, projects, registry, report, seed
+    from bench import disbursements, imports, projects, registry, report, seed
 
     started = time.perf_counter()
     users = seed.bench_users()
-    seeding = seed.ensure_seeded(args.rows, reseed=args.reseed, created_by=users["national"])
-    project_seeding = None
-    handover_seeding = None
-    if {"registry", "projects", "handovers"} & set(sections):
-        # The registry's coordinator sees the people of their partner's projects: seeded before it.
-        project_seeding = project_seed.ensure_seeded(args.projects, users, reseed=args.reseed)
-    if "handovers" in sections:
-        reseed = args.reseed or not (project_seeding or {}).get("reused", True)
-        handover_seeding = handover_seed.ensure_seeded(users, reseed=reseed)
+    # One dataset for every section: the synthetic national one (people, projects, handovers).
+    seeding = seed.ensure_seeded(args.rows, args.projects, reseed=args.reseed)
     results, failures = [], []
     if "registry" in sections:
         print(f"Registry list and search: {args.repeat} timed requests per scenario…")
@@ -158,8 +151,6 @@ def main(argv=None) -> int:
             "only": sections,
         },
         "seed": seeding,
-        "project_seed": project_seeding,
-        "handover_seed": handover_seeding,
         "targets": {
             "list_search_median_ms": 50,
             "constant_queries": True,

@@ -43,7 +43,8 @@ FAMILIES = [
     ("Chaoui", "الشاوي"), ("Zaari", "الزعري"), ("Ouahbi", "وهبي"), ("Harrak", "الحراك"),
 ]  # fmt: skip
 
-# Real Moroccan CIN letter prefixes (the issuing city). "ZZ" is left out: the import bench uses it.
+# Real Moroccan CIN letter prefixes (the issuing city). "ZZ" and "ZH" are left out: the import and
+# history benches use them.
 CIN_PREFIXES = [
     "A", "AB", "AD", "B", "BE", "BH", "BJ", "BK", "C", "CB", "D", "DA", "E", "EE", "F", "FA", "G", "GA",
     "H", "HA", "I", "IA", "J", "JA", "JB", "K", "L", "LA", "M", "N", "O", "P", "PA", "Q", "R", "S", "SH",
