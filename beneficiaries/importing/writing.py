@@ -56,7 +56,8 @@ def write_plan(plan, *, by, skip_invalid=False, reason="spreadsheet import", dec
         for fields, updated in updates.items():
             bulk_update_with_history(updated, Beneficiary, list(fields), batch_size=BATCH, **history)
         # Bulk writes send no post_save: the dashboards learn of the import here, at its commit.
-        figures_changed()
+        touched = {person.province_id for people in updates.values() for person in people}
+        figures_changed({plan.province.pk, *touched})
     done = {**plan.counts, NEW: len(created)}
     skipped = sum(1 for decision in decided.values() if decision == SKIP)
     # Only when some were: the counts of an import without duplicates stay as the preview's.

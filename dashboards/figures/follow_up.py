@@ -1,6 +1,7 @@
 """What comes next and what became of the businesses: the pipeline, the follow-up visits, survival
 at 6, 12 and 24 months after the first handover, and the latest ceremonies."""
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -24,32 +25,50 @@ HANDED_OVER = [Status.IN_HANDOVER, Status.FUNDED, Status.OPERATING]
 LATEST_CEREMONIES = 5
 
 
-def pipeline(selection, overview: dict, money: dict) -> dict:
-    """Approved projects not handed anything yet (counted by the projects' figures, their lines by
-    the money's), and the handovers planned, by month."""
+def empty_planned() -> dict:
+    return {"months": {}, "beneficiaries": 0}
+
+
+def planned(selection) -> dict:
+    """{province id: the handovers planned there, by month, and the people they are for}."""
     planned = selection.handovers().filter(status=Handover.Status.PLANNED)
     by_month = (
         planned.annotate(month=TruncMonth("planned_on"))
-        .order_by("month")
-        .values("month")
+        .order_by()
+        .values("province", "month")
         .annotate(handovers=Count("pk"), amount=Sum("amount"))
     )
-    months = [
-        {"month": row["month"].strftime("%Y-%m"), "handovers": row["handovers"], "amount": row["amount"]}
-        for row in by_month
-    ]
+    provinces = defaultdict(empty_planned)
+    for row in by_month:
+        month = row["month"].strftime("%Y-%m")
+        provinces[row["province"]]["months"][month] = {"handovers": row["handovers"], "amount": row["amount"]}
+    for province, people in people_per(planned, "province").items():
+        provinces[province]["beneficiaries"] = people
+    return dict(provinces)
+
+
+def pipeline(sums: dict, overview: dict) -> dict:
+    """Approved projects not handed anything yet (counted by the projects' figures, their lines by
+    the money's), and the handovers planned, by month."""
+    months = [{"month": month, **values} for month, values in sorted(sums["planned"]["months"].items())]
     return {
         "approved_not_delivered": {
             "projects": overview["by_status"][Status.APPROVED],
-            "amount": money["approved_not_delivered"],
+            "amount": sum((line["waiting"] for line in sums["money"]["lines"].values()), ZERO),
         },
         "planned": {
             "handovers": sum(month["handovers"] for month in months),
             "amount": sum((month["amount"] for month in months), ZERO),
-            "beneficiaries": sum(people_per(planned, "status").values()),
+            "beneficiaries": sums["planned"]["beneficiaries"],
         },
         "planned_by_month": months,
     }
+
+
+def empty_visits() -> dict:
+    return dict.fromkeys(
+        ("visits_due", "visits_overdue", "funded_projects", "visited_last_6_months", "reported_jobs"), 0
+    )
 
 
 def visits(selection, today: date) -> dict:
@@ -59,10 +78,12 @@ def visits(selection, today: date) -> dict:
     latest_jobs = FollowUpVisit.objects.filter(project=OuterRef("pk")).order_by("-visited_on", "-pk").values("jobs")[:1]
     followed = Q(status__in=FOLLOWED_UP)
     handed_over = Q(status__in=HANDED_OVER, first_delivery_on__isnull=False)
-    row = (
+    rows = (
         selection.projects()
         .annotate(latest_jobs=Subquery(latest_jobs, output_field=IntegerField()), visited_recently=Exists(recent))
-        .aggregate(
+        .order_by()
+        .values("province")
+        .annotate(
             due=Count(
                 "pk",
                 filter=followed
@@ -75,13 +96,19 @@ def visits(selection, today: date) -> dict:
         )
     )
     return {
-        "visits_due": row["due"],
-        "visits_overdue": row["overdue"],
-        "funded_projects": row["handed_over"],
-        "visited_last_6_months": row["visited"],
-        "visited_share": share(row["visited"], row["handed_over"]),
-        "reported_jobs": row["reported_jobs"],
+        row["province"]: {
+            "visits_due": row["due"],
+            "visits_overdue": row["overdue"],
+            "funded_projects": row["handed_over"],
+            "visited_last_6_months": row["visited"],
+            "reported_jobs": row["reported_jobs"],
+        }
+        for row in rows
     }
+
+
+def follow_up(counts: dict) -> dict:
+    return {**counts, "visited_share": share(counts["visited_last_6_months"], counts["funded_projects"])}
 
 
 class AddMonths(Func):
@@ -102,7 +129,7 @@ class AddMonths(Func):
         return f"CAST(({sql} + INTERVAL '{self.months} months') AS date)", params
 
 
-def survival(selection, today: date) -> dict:
+def survival_counts(selection, today: date) -> dict:
     """Of the businesses handed over at least N months ago, how many still ran N months after their
     first handover: what the first visit on or after that day found (operating or struggling: still
     running; suspended or closed: stopped). Without such a visit, a business a visit found closed
@@ -129,30 +156,42 @@ def survival(selection, today: date) -> dict:
         projects.annotate(year=ExtractYear("first_delivery_on"), month=ExtractMonth("first_delivery_on"))
         .annotate(half=Case(When(month__lte=6, then=Value(1)), default=Value(2)))
         .order_by()
-        .values("year", "half", "sector")
+        .values("province", "year", "half", "sector")
         .annotate(**counts)
     )
-    by_cohort, by_sector, overall = {}, {}, empty_survival()
-    for group in groups:  # cohorts × sectors
+    provinces = defaultdict(empty_survival_counts)
+    for group in groups:  # provinces × cohorts × sectors
+        counts = provinces[group["province"]]
         cohort = f"{group['year']}-H{group['half']}"
-        for bucket in (
-            by_cohort.setdefault(cohort, empty_survival()),
-            by_sector.setdefault(group["sector"], empty_survival()),
-            overall,
-        ):
+        buckets = (
+            counts["by_cohort"].setdefault(cohort, empty_survival()),
+            counts["by_sector"].setdefault(group["sector"], empty_survival()),
+            counts["overall"],
+        )
+        for bucket in buckets:
             for months in SURVIVAL_MONTHS:
                 cell = bucket[str(months)]
                 cell["eligible"] += group[f"eligible_{months}"]
                 cell["running"] += group[f"running_{months}"]
                 cell["observed"] += group[f"running_{months}"] + group[f"stopped_{months}"]
-    for bucket in [*by_cohort.values(), *by_sector.values(), overall]:
-        for cell in bucket.values():
-            cell["share"] = share(cell["running"], cell["observed"])
+    return dict(provinces)
+
+
+def survival(counts: dict) -> dict:
+    """Shares from the counts: the share of the businesses observed that were still running."""
+
+    def with_shares(bucket: dict) -> dict:
+        return {months: {**cell, "share": share(cell["running"], cell["observed"])} for months, cell in bucket.items()}
+
     return {
-        "overall": overall,
-        "by_cohort": [{"cohort": cohort, **by_cohort[cohort]} for cohort in sorted(by_cohort)],
-        "by_sector": [{"sector": sector, **by_sector[sector]} for sector in sorted(by_sector)],
+        "overall": with_shares(counts["overall"]),
+        "by_cohort": [{"cohort": c, **with_shares(counts["by_cohort"][c])} for c in sorted(counts["by_cohort"])],
+        "by_sector": [{"sector": s, **with_shares(counts["by_sector"][s])} for s in sorted(counts["by_sector"])],
     }
+
+
+def empty_survival_counts() -> dict:
+    return {"overall": empty_survival(), "by_cohort": {}, "by_sector": {}}
 
 
 def empty_survival() -> dict:
@@ -165,38 +204,29 @@ def share(part: int, whole: int) -> Decimal | None:
 
 
 def latest_ceremonies(selection) -> list:
-    """The latest ceremonies of the scope (those to come first), with what they handed over."""
+    """The latest ceremonies of the scope (those to come first), with what they handed over: the five
+    are chosen first (from the index on the date), then only their handovers are added up."""
     handovers = selection.handovers()
-    delivered = Q(handovers__status=Handover.Status.DELIVERED, handovers__in=handovers.values("pk"))
-    planned = Q(handovers__status=Handover.Status.PLANNED, handovers__in=handovers.values("pk"))
     ceremonies = Ceremony.objects.filter(selection.scope.province_q())
     if selection.is_filtered:
         ceremonies = ceremonies.filter(Exists(handovers.filter(ceremony=OuterRef("pk"))))
+    latest = ceremonies.order_by("-held_on", "-pk").values_list("pk", flat=True)[:LATEST_CEREMONIES]
+    delivered = Q(handovers__status=Handover.Status.DELIVERED)
+    planned = Q(handovers__status=Handover.Status.PLANNED)
+    if selection.is_filtered:  # only the handovers of the lines chosen
+        delivered &= Q(handovers__in=handovers.values("pk"))
+        planned &= Q(handovers__in=handovers.values("pk"))
     rows = list(
-        ceremonies.order_by("-held_on", "-pk")
+        Ceremony.objects.filter(pk__in=latest)
+        .order_by("-held_on", "-pk")
         .annotate(
             delivered=Count("handovers", filter=delivered),
             delivered_value=Coalesce(Sum("handovers__amount", filter=delivered), ZERO),
             planned=Count("handovers", filter=planned),
             planned_value=Coalesce(Sum("handovers__amount", filter=planned), ZERO),
         )
-        .values(
-            "pk",
-            "held_on",
-            "place",
-            "presided_by",
-            "province__name_fr",
-            "province__name_ar",
-            "delivered",
-            "delivered_value",
-            "planned",
-            "planned_value",
-        )[:LATEST_CEREMONIES]
+        .values("pk", "held_on", "place", "presided_by", "delivered", "delivered_value", "planned", "planned_value")
     )
-    people = people_per(
-        handovers.filter(
-            ceremony__in=[row["pk"] for row in rows], status__in=[Handover.Status.DELIVERED, Handover.Status.PLANNED]
-        ),
-        "ceremony",
-    )
+    shown = [Handover.Status.DELIVERED, Handover.Status.PLANNED]
+    people = people_per(handovers.filter(ceremony__in=[row["pk"] for row in rows], status__in=shown), "ceremony")
     return [{**row, "beneficiaries": people.get(row["pk"], 0)} for row in rows]

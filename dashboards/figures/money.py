@@ -19,49 +19,74 @@ KINDS = FundingLine.Kind.values
 FUNDED_STATUSES = ["in_handover", "funded", "operating", "closed"]
 
 
-def money_and_conventions(selection) -> dict:
-    committed = committed_lines(selection)
-    delivered = delivered_lines(selection)
+def empty() -> dict:
+    return {"lines": {}, "ledger": {}, "people_funded": {}}
+
+
+def amounts(selection) -> dict:
+    """{province id: {"lines": {(convention id, partner, kind): {"committed", "waiting"}},
+    "ledger": {(convention id, partner, kind): delivered}, "people_funded": {convention id: people}}};
+    "waiting" is what approved projects not handed anything yet hold."""
+    committed = (
+        selection.lines()
+        .filter(decision=Decision.APPROVED, project__status__in=COMMITTING)
+        .order_by()
+        .values("project__province", "convention", "partner__acronym", "kind")
+        .annotate(
+            committed=Sum("amount"),
+            waiting=Coalesce(Sum("amount", filter=Q(project__status=MicroProject.Status.APPROVED)), ZERO),
+        )
+    )
+    # A reversal is a negative entry: summed with its delivery, it cancels it.
+    delivered = (
+        selection.ledger()
+        .order_by()
+        .values("handover__province", "line__convention", "line__partner__acronym", "line__kind")
+        .annotate(total=Sum("amount"))
+    )
+    provinces = defaultdict(empty)
+    for g in committed:
+        key = (g["convention"], g["partner__acronym"], g["kind"])
+        provinces[g["project__province"]]["lines"][key] = {"committed": g["committed"], "waiting": g["waiting"]}
+    for g in delivered:
+        key = (g["line__convention"], g["line__partner__acronym"], g["line__kind"])
+        provinces[g["handover__province"]]["ledger"][key] = g["total"]
+    for (province, convention), people in people_funded(selection).items():
+        provinces[province]["people_funded"][convention] = people
+    return dict(provinces)
+
+
+def people_funded(selection) -> dict:
+    """{(province id, convention id): people funded}: the leads and co-beneficiaries, each counted
+    once, of the projects that received a handover (and kept it) under an approved line."""
+    lines = selection.lines().filter(
+        decision=Decision.APPROVED, project__status__in=FUNDED_STATUSES, project__first_delivery_on__isnull=False
+    )
+    return people_per(lines, "project__province", "convention")
+
+
+def money_and_conventions(selection, sums: dict) -> dict:
+    committed = {key: amounts["committed"] for key, amounts in sums.get("lines", {}).items()}
+    delivered = sums.get("ledger", {})
     in_scope = selection.conventions_in_scope()
     conventions = convention_rows(in_scope, {key[0] for key in committed | delivered})
     envelopes = partner_envelopes(selection, in_scope)
-    funded = people_funded(selection)
-    waiting = sum((amounts[1] for amounts in committed.values()), ZERO)
-    committed = {key: amounts[0] for key, amounts in committed.items()}
 
     per_convention = defaultdict(lambda: {"committed": ZERO, "delivered": ZERO})
     per_partner = defaultdict(lambda: {"committed": ZERO, "delivered": ZERO, "committed_in_scope": ZERO})
     per_kind = {kind: {"committed": ZERO, "delivered": ZERO} for kind in KINDS}
-    for figure, amounts in (("committed", committed), ("delivered", delivered)):
-        for (convention, partner, kind), amount in amounts.items():
+    for figure, values in (("committed", committed), ("delivered", delivered)):
+        for (convention, partner, kind), amount in values.items():
             per_convention[convention][figure] += amount
             per_partner[partner][figure] += amount
             per_kind[kind][figure] += amount
             if figure == "committed" and conventions.get(convention, {}).get("in_scope"):
                 per_partner[partner]["committed_in_scope"] += amount
 
-    rows = []
-    for pk, convention in conventions.items():
-        envelope = convention["envelope"] if not selection.partner else envelopes["by_convention"].get(pk, ZERO)
-        figures = per_convention[pk]
-        rows.append(
-            {
-                "reference": convention["reference"],
-                "title": convention["title"],
-                "year": convention["year"],
-                "indh_phase": convention["indh_phase"],
-                "scope": convention["scope"],
-                "in_scope": convention["in_scope"],
-                "envelope": envelope if convention["in_scope"] else None,
-                "committed": figures["committed"],
-                "delivered": figures["delivered"],
-                "remaining": envelope - figures["committed"] if convention["in_scope"] else None,
-                "target_beneficiaries": convention["target_beneficiaries"],
-                "beneficiaries_funded": funded.get(pk, 0),
-            }
-        )
-    envelope = sum((row["envelope"] for row in rows if row["in_scope"]), ZERO)
-    remaining = sum((row["remaining"] for row in rows if row["in_scope"]), ZERO)
+    rows = [
+        convention_figures(convention, per_convention[pk], envelopes, selection, sums.get("people_funded", {}))
+        for pk, convention in conventions.items()
+    ]
     by_partner = [
         {
             "partner": acronym,
@@ -74,43 +99,37 @@ def money_and_conventions(selection) -> dict:
     ]
     return {
         "money": {
-            "envelope": envelope,
+            "envelope": sum((row["envelope"] for row in rows if row["in_scope"]), ZERO),
             "committed": sum((row["committed"] for row in rows), ZERO),
             "delivered": sum((row["delivered"] for row in rows), ZERO),
-            "remaining": remaining,
+            "remaining": sum((row["remaining"] for row in rows if row["in_scope"]), ZERO),
             "by_kind": per_kind,
             "by_partner": by_partner,
-            "approved_not_delivered": waiting,
         },
         "conventions": rows,
     }
 
 
-def committed_lines(selection) -> dict:
-    """{(convention id, partner acronym, kind): (committed, of which in projects approved and not
-    handed anything yet)}: the approved lines of projects that hold them."""
-    groups = (
-        selection.lines()
-        .filter(decision=Decision.APPROVED, project__status__in=COMMITTING)
-        .order_by()
-        .values("convention", "partner__acronym", "kind")
-        .annotate(
-            total=Sum("amount"),
-            waiting=Coalesce(Sum("amount", filter=Q(project__status=MicroProject.Status.APPROVED)), ZERO),
-        )
-    )
-    return {(g["convention"], g["partner__acronym"], g["kind"]): (g["total"], g["waiting"]) for g in groups}
-
-
-def delivered_lines(selection) -> dict:
-    """{(convention id, partner acronym, kind): delivered}, from the ledger: a reversal cancels its delivery."""
-    groups = (
-        selection.ledger()
-        .order_by()
-        .values("line__convention", "line__partner__acronym", "line__kind")
-        .annotate(total=Sum("amount"))
-    )
-    return {(g["line__convention"], g["line__partner__acronym"], g["line__kind"]): g["total"] for g in groups}
+def convention_figures(convention: dict, money: dict, envelopes: dict, selection, people_funded: dict) -> dict:
+    """A convention's row. A wider convention (a region's on a province's dashboard, a national one
+    below the nation) shows the money committed and delivered here, not its envelope."""
+    own = convention["in_scope"]
+    envelope = envelopes["by_convention"].get(convention["pk"], ZERO) if selection.partner else convention["envelope"]
+    return {
+        "pk": convention["pk"],
+        "reference": convention["reference"],
+        "title": convention["title"],
+        "year": convention["year"],
+        "indh_phase": convention["indh_phase"],
+        "scope": convention["scope"],
+        "in_scope": own,
+        "envelope": envelope if own else None,
+        "committed": money["committed"],
+        "delivered": money["delivered"],
+        "remaining": envelope - money["committed"] if own else None,
+        "target_beneficiaries": convention["target_beneficiaries"],
+        "beneficiaries_funded": people_funded.get(convention["pk"], 0),
+    }
 
 
 def convention_rows(in_scope, funding: set) -> dict:
@@ -137,12 +156,3 @@ def partner_envelopes(selection, in_scope) -> dict:
         by_partner[group["partner__acronym"]] += group["total"]
         by_convention[group["convention"]] += group["total"]
     return {"by_partner": dict(by_partner), "by_convention": dict(by_convention)}
-
-
-def people_funded(selection) -> dict:
-    """{convention id: people funded}: the leads and co-beneficiaries, each counted once per convention,
-    of the projects that received a handover (and kept it) under an approved line of the convention."""
-    lines = selection.lines().filter(
-        decision=Decision.APPROVED, project__status__in=FUNDED_STATUSES, project__first_delivery_on__isnull=False
-    )
-    return people_per(lines, "convention")

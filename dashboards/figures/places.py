@@ -1,67 +1,48 @@
 """A region's dashboard lists its provinces, the nation's its regions and all 75 provinces: one row
-each, linking down to that place's dashboard. One query: each column is a correlated subquery per
-province, read from the province indexes."""
+each, linking down to that place's dashboard, from the sums of each province."""
 
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
-
-from beneficiaries.models import Beneficiary
-from projects.models import FundingLine
-from projects.models.states import APPROVED_OR_LATER, COMMITTING
-
 ZERO = Decimal("0")
-COUNTS = ("beneficiaries", "projects", "approved")
-AMOUNTS = ("committed", "delivered")
-PLACE = ("code", "name_fr", "name_ar")
+COLUMNS = ("beneficiaries", "projects", "approved", "committed", "delivered")
 
 
-def per_province(queryset, field: str, aggregate, default):
-    """`aggregate` over the rows of `queryset` whose `field` is the province of the outer row."""
-    rows = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(value=aggregate)
-    return Coalesce(Subquery(rows.values("value")), default)
+def row_of(sums: dict) -> dict:
+    money = sums["money"]
+    return {
+        "beneficiaries": sums["beneficiaries"]["total"],
+        "projects": sum(sums["projects"]["by_status"].values()),
+        "approved": sums["projects"]["approved"],
+        "committed": sum((line["committed"] for line in money["lines"].values()), ZERO),
+        "delivered": sum(money["ledger"].values(), ZERO),
+    }
 
 
-def tables(selection) -> dict:
-    scope = selection.scope
+def tables(scope, rows: dict) -> dict:
+    """`rows`: {province id: row_of(its sums)}."""
     if scope.level == "province":
         return {}
-    projects = selection.projects()
-    committing = selection.lines().filter(decision=FundingLine.Decision.APPROVED, project__status__in=COMMITTING)
-    rows = list(
-        scope.provinces()
-        .annotate(
-            beneficiaries=per_province(Beneficiary.objects.all(), "province", Count("pk"), 0),
-            projects=per_province(projects, "province", Count("pk"), 0),
-            approved=per_province(projects.filter(status__in=APPROVED_OR_LATER), "province", Count("pk"), 0),
-            committed=per_province(committing, "project__province", Sum("amount"), ZERO),
-            delivered=per_province(selection.ledger(), "handover__province", Sum("amount"), ZERO),
-        )
-        .values(*PLACE, "region__code", "region__name_fr", "region__name_ar", *COUNTS, *AMOUNTS)
-    )
+    empty = dict.fromkeys(COLUMNS, 0)
+    places = list(scope.provinces().select_related("region"))
     provinces = [
-        {**{key: row[key] for key in (*PLACE, *COUNTS, *AMOUNTS)}, "region": row["region__code"]} for row in rows
+        {
+            "code": province.code,
+            "name_fr": province.name_fr,
+            "name_ar": province.name_ar,
+            "region": province.region.code,
+            **rows.get(province.pk, empty),
+        }
+        for province in places
     ]
     if scope.level == "region":
         return {"provinces": provinces}
-    return {"provinces": provinces, "regions": regions_of(rows)}
-
-
-def regions_of(rows) -> list:
-    """The provinces' rows added up by region (12 regions, from 75 rows)."""
     regions = {}
-    for row in rows:
+    for province, row in zip(places, provinces, strict=True):
         region = regions.setdefault(
-            row["region__code"],
-            {
-                "code": row["region__code"],
-                "name_fr": row["region__name_fr"],
-                "name_ar": row["region__name_ar"],
-                **dict.fromkeys(COUNTS, 0),
-                **dict.fromkeys(AMOUNTS, ZERO),
-            },
+            province.region.code,
+            {"code": province.region.code, "name_fr": province.region.name_fr, "name_ar": province.region.name_ar}
+            | dict.fromkeys(COLUMNS, 0),
         )
-        for column in (*COUNTS, *AMOUNTS):
+        for column in COLUMNS:
             region[column] += row[column]
-    return list(regions.values())
+    return {"regions": list(regions.values()), "provinces": provinces}

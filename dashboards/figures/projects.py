@@ -22,30 +22,45 @@ FUNNEL = [
 ]
 
 
-def overview(selection) -> dict:
+def empty() -> dict:
+    return {
+        "by_status": dict.fromkeys(Status.values, 0),
+        "by_sector": dict.fromkeys(MicroProject.Sector.values, 0),
+        "approved": 0,
+        "approved_cost": ZERO,
+        "expected_jobs": 0,
+    }
+
+
+def counts(selection) -> dict:
+    """{province id: its projects by status and sector, and the cost and jobs of those approved}."""
     groups = (
         selection.projects()
         .order_by()
-        .values("status", "sector")
+        .values("province", "status", "sector")
         .annotate(count=Count("pk"), cost=Sum("total_cost"), jobs=Sum("expected_jobs"))
     )
-    by_status = dict.fromkeys(Status.values, 0)
-    by_sector = dict.fromkeys(MicroProject.Sector.values, 0)
-    approved = {"count": 0, "cost": ZERO, "jobs": 0}
-    for group in groups:  # at most statuses × sectors rows
-        by_status[group["status"]] += group["count"]
-        by_sector[group["sector"]] += group["count"]
+    provinces = {}
+    for group in groups:  # at most provinces × statuses × sectors rows
+        sums = provinces.setdefault(group["province"], empty())
+        sums["by_status"][group["status"]] += group["count"]
+        sums["by_sector"][group["sector"]] += group["count"]
         if group["status"] in APPROVED_OR_LATER:
-            approved["count"] += group["count"]
-            approved["cost"] += group["cost"]
-            approved["jobs"] += group["jobs"]
-    average = (approved["cost"] / approved["count"]).quantize(Decimal("0.01")) if approved["count"] else ZERO
+            sums["approved"] += group["count"]
+            sums["approved_cost"] += group["cost"]
+            sums["expected_jobs"] += group["jobs"]
+    return provinces
+
+
+def overview(sums: dict) -> dict:
+    by_status, approved = sums["by_status"], sums["approved"]
+    average = (sums["approved_cost"] / approved).quantize(Decimal("0.01")) if approved else ZERO
     return {
         "total": sum(by_status.values()),
         "by_status": by_status,
         "funnel": {stage: sum(by_status[s] for s in statuses) for stage, statuses in FUNNEL},
-        "by_sector": by_sector,
-        "approved": approved["count"],
+        "by_sector": sums["by_sector"],
+        "approved": approved,
         "average_cost": average,
-        "expected_jobs": approved["jobs"],
+        "expected_jobs": sums["expected_jobs"],
     }

@@ -78,7 +78,7 @@ def write_history(plan, *, by, source: str, skip_invalid=False) -> dict:
         for person in {group.person.pk: group.person for group in groups if group.person}.values():
             person.advance_with_project(Beneficiary.Status.FUNDED, by=by)
         # Bulk writes send no post_save: the dashboards learn of the past projects here, at the commit.
-        figures_changed()
+        figures_changed([plan.province.pk])
     return {**plan.counts, "projects": [project.pk for project in projects]}
 
 

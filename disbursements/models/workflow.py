@@ -219,7 +219,7 @@ class HandoverWorkflow:
                 type(self).objects.filter(pk=self.pk, status=self.Status.PLANNED).update(
                     cash_reference=clean_text(cash_reference)
                 )
-                figures_changed()  # an UPDATE sends no post_save: the dashboards are told here
+                figures_changed([self.province_id])  # an UPDATE sends no post_save: the dashboards are told here
             deliver_together([self], by=by, on=on)
         self.refresh_from_db()
 

@@ -9,9 +9,11 @@ no signals (imports, conditional UPDATEs) call it themselves, inside their trans
 """
 
 import time
+from functools import partial
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.dispatch import Signal
 
 GENERATION_KEY = "idmaj:figures:generation"
 
@@ -30,15 +32,28 @@ def figures_generation() -> int:
     return generation
 
 
-def figures_changed() -> None:
-    """The figures are stale once the current transaction commits (at once outside a transaction).
+# Sent when a write commits, before the generation moves on, with `provinces`: the ids of the
+# provinces whose figures changed, or None for all. The dashboards mark their summaries stale here.
+figures_stale = Signal()
+
+
+def figures_changed(provinces=None) -> None:
+    """The figures (of `provinces`, ids; of every province for None) are stale once the current
+    transaction commits (at once outside a transaction).
 
     After the commit, not now: a rolled-back write leaves the figures as they were, and a reader
     computing figures meanwhile, who cannot see the uncommitted rows, must not cache its result
     under a generation that claims to include them. `robust`: a cache that is down must not turn
     a committed delivery into an error page.
     """
-    transaction.on_commit(_bump, using=DEFAULT_DB_ALIAS, robust=True)
+    provinces = None if provinces is None else list(provinces)
+    transaction.on_commit(partial(_changed, provinces), using=DEFAULT_DB_ALIAS, robust=True)
+
+
+def _changed(provinces) -> None:
+    # Summaries marked stale first: a reader who finds the new generation must find them stale.
+    figures_stale.send(sender=None, provinces=provinces)
+    _bump()
 
 
 def _bump() -> None:
