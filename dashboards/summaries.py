@@ -8,6 +8,7 @@ province, so two in their sum.
 """
 
 import pickle
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -105,7 +106,14 @@ def mark_stale(province_ids=None) -> int:
     nation; how many rows were fresh."""
     summaries = Summary.objects.filter(stale=False)
     if province_ids is not None:
-        regions = Province.objects.filter(pk__in=province_ids).values_list("region", flat=True).distinct()
+        regions = {region_of()[pk] for pk in province_ids}
         keys = [key_of(PROVINCE, pk) for pk in province_ids] + [key_of(REGION, pk) for pk in regions]
         summaries = summaries.filter(key__in=[*keys, key_of(NATIONAL)])
     return summaries.update(stale=True)
+
+
+@cache
+def region_of() -> dict:
+    """{province id: region id}: the 2015 division, loaded by a migration and never changed, read
+    once per process (every write asks it)."""
+    return dict(Province.objects.values_list("pk", "region"))
