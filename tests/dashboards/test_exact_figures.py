@@ -547,11 +547,11 @@ def test_csv_and_xlsx_hold_the_figures_of_the_json(world, admin_client):
     body = [tuple(row) for row in rows[1:] if row[0] != "generated_at"]
     assert body == json_rows
     by_key = {(s, i, m): v for s, i, m, v in body}
-    assert by_key[("money", "", "committed")] == "116000.00"
-    assert by_key[("money", "", "delivered")] == "85000.00"
-    assert by_key[("money", "", "envelope")] == "2700000.00"
+    assert D(by_key[("money", "", "committed")]) == D("116000")
+    assert D(by_key[("money", "", "delivered")]) == D("85000")
+    assert D(by_key[("money", "", "envelope")]) == D("2700000")
     assert by_key[("beneficiaries", "by_sex", "F")] == "6"
-    assert by_key[("money", "by_partner / INDH", "remaining")] == "323000.00"
+    assert D(by_key[("money", "by_partner / INDH", "remaining")]) == D("323000")
     assert by_key[("conventions", "KHE-2025-CONV", "beneficiaries_funded")] == "5"
     assert by_key[("conventions", "NAT-2024-CONV", "envelope")] == ""
     assert by_key[("survival", "by_cohort / 2017-H1 / 6", "eligible")] == "2"
