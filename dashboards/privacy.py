@@ -70,6 +70,12 @@ def for_viewer(figures: dict, user) -> dict:
             suppress_column(shown[table], "beneficiaries")
     suppress_survival(shown["survival"]["by_cohort"])
     suppress_survival(shown["survival"]["by_sector"])
+    # The overall row is the total of the cohorts' (and the sectors'): with one cohort hidden and the
+    # others at zero, an exact total of 1 or 2 beside them would say what the hidden cell holds.
+    overall = shown["survival"]["overall"]
+    for months, cell in overall.items():
+        if is_small(cell["observed"]):
+            overall[months] = {**cell, "observed": SMALL, "running": SMALL, "share": None}
     return shown
 
 

@@ -1,6 +1,7 @@
 """Counting people, not rows: a project has a lead and may have co-beneficiaries, and one person may
 be in two projects of a convention or a ceremony."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import F
 
@@ -19,7 +20,12 @@ def people_per(queryset, *keys: str, project: str = "project") -> dict:
         .values_list(*names, "person")
     )
     alias = router.db_for_read(queryset.model)
-    people, params = leads.union(shared, all=True).order_by().query.get_compiler(alias).as_sql()
+    try:
+        people, params = leads.union(shared, all=True).order_by().query.get_compiler(alias).as_sql()
+    except EmptyResultSet:
+        # A condition that can match nothing (`ceremony__in=[]`: a place without a ceremony yet) is
+        # not compiled by the ORM, which answers an empty queryset without asking the database.
+        return {}
     # The ORM cannot aggregate over a UNION: the database counts it, wrapped here. The inner SQL is
     # the ORM's, its values passed as parameters: nothing typed by a user is pasted in.
     grouped = ", ".join(names)

@@ -1,0 +1,12 @@
+"""The dashboards' tests start from an empty cache: the cache outlives a test's rolled-back
+transaction, and two tests asking for the same scope would otherwise share their figures."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
