@@ -225,7 +225,18 @@ def latest_ceremonies(selection) -> list:
             planned=Count("handovers", filter=planned),
             planned_value=Coalesce(Sum("handovers__amount", filter=planned), ZERO),
         )
-        .values("pk", "held_on", "place", "presided_by", "delivered", "delivered_value", "planned", "planned_value")
+        .values(
+            "pk",
+            "held_on",
+            "place",
+            "presided_by",
+            "province__name_fr",
+            "province__name_ar",
+            "delivered",
+            "delivered_value",
+            "planned",
+            "planned_value",
+        )
     )
     shown = [Handover.Status.DELIVERED, Handover.Status.PLANNED]
     people = people_per(handovers.filter(ceremony__in=[row["pk"] for row in rows], status__in=shown), "ceremony")

@@ -133,7 +133,6 @@ def test_every_figure_of_the_khemisset_dashboard(world, admin_client):
                 "remaining": D("323000"),
             },
         ],
-        "approved_not_delivered": D("25000"),  # P4's two lines
     }
     title = "Réinsertion socio-économique des détenus libérés"
     assert figures["conventions"] == [
@@ -319,7 +318,6 @@ def test_every_figure_of_the_region_dashboard(world, admin_client):
                 "remaining": D("543000"),
             },  # 300 + 100 + 250 thousand, less 107,000
         ],
-        "approved_not_delivered": D("25000"),
     }
     conventions = {row["reference"]: row for row in figures["conventions"]}
     assert [row["reference"] for row in figures["conventions"]] == [
@@ -440,7 +438,6 @@ def test_every_figure_of_the_national_dashboard(world, admin_client):
                 "remaining": D("1103000"),
             },
         ],
-        "approved_not_delivered": D("25000"),
     }
     nat = next(row for row in figures["conventions"] if row["reference"] == "NAT-2024-CONV")
     assert (nat["in_scope"], nat["envelope"], nat["committed"], nat["delivered"], nat["remaining"]) == (
