@@ -16,7 +16,7 @@ from pathlib import Path
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/idmaj_bench"
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
-SECTIONS = ("registry", "import", "projects", "handovers")
+SECTIONS = ("registry", "import", "projects", "handovers", "dashboards")
 
 
 def parse_args(argv):
@@ -99,7 +99,7 @@ def main(argv=None) -> int:
     setup_django(url)
 
     # Models can be imported only once Django is set up.
-    from bench import disbursements, imports, projects, registry, report, seed
+    from bench import dashboards, disbursements, imports, projects, registry, report, seed
 
     started = time.perf_counter()
     users = seed.bench_users()
@@ -133,6 +133,13 @@ def main(argv=None) -> int:
         except Exception as error:
             failures.append(("handovers", error, traceback.format_exc()))
 
+    if "dashboards" in sections:
+        print(f"Dashboards of a province, a region and the nation, cold and warm: {args.repeat} timed runs each…")
+        try:
+            results += dashboards.run(repeat=args.repeat)
+        except Exception as error:
+            failures.append(("dashboards", error, traceback.format_exc()))
+
     checks = report.checks(results)
     print()
     print(report.table(results, checks))
@@ -160,6 +167,9 @@ def main(argv=None) -> int:
             "delivery_median_ms": 30,
             "receipt_median_ms": 500,
             "history_import_rows_per_second": 500,
+            "dashboard_cold_median_ms": {"province": 80, "region": 150, "national": 150},
+            "dashboard_warm_median_ms": 10,
+            "dashboard_server_to_sql_ratio": 1.5,
         },
         "checks": checks,
         "results": [result.as_json() for result in results],

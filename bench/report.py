@@ -91,6 +91,7 @@ def checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
         )
     found.update(project_checks(results))
     found.update(handover_checks(results))
+    found.update(dashboard_checks(results))
     imported = [r for r in results if r.group == "import" and r.rows_per_second is not None]
     if imported:
         found[f"import ≥ {TARGET_ROWS_PER_SECOND:,.0f} rows/s"] = (
@@ -158,6 +159,25 @@ def handover_checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
                 + "".join(f"; {r.scenario}: {r.note}" for r in missing),
             )
     return found
+
+
+def dashboard_checks(results: list[Result]) -> dict[str, tuple[bool, str]]:
+    """Cold ≤ 80 ms (province) and ≤ 150 ms (region, nation), warm ≤ 10 ms, server/SQL ≤ 1.5 cold."""
+    measured = [r for r in results if r.group == "dashboard" and r.ok is not None]
+    if not measured:
+        return {}
+    cold = [r for r in measured if "cold" in r.scenario]
+    ratios = [(r, r.median_ms / r.sql_ms) for r in cold if r.sql_ms]
+    return {
+        "dashboards cold and warm within target": (
+            all(r.ok for r in measured),
+            "; ".join(f"{r.scenario}: {r.median_ms} ms" for r in measured),
+        ),
+        "dashboards server/SQL ratio ≤ 1.5 (cold)": (
+            all(ratio <= 1.5 for _, ratio in ratios),
+            "; ".join(f"{r.scenario}: {ratio:.1f}" for r, ratio in ratios),
+        ),
+    }
 
 
 def print_explains(results: list[Result]) -> None:

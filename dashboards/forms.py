@@ -21,7 +21,9 @@ def conventions_of(scope):
 
 
 class DashboardFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("convention year"), coerce=int, required=False, empty_value=None)
+    year = forms.IntegerField(
+        label=_("convention year"), required=False, min_value=2005, max_value=2100, widget=forms.Select
+    )
     convention = ConventionChoiceField(label=_("convention"), queryset=None, required=False)
     partner = PartnerChoiceField(label=_("partner"), queryset=None, required=False)
     indh_phase = forms.ChoiceField(
@@ -34,21 +36,24 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.scope = scope
-        conventions = list(conventions_of(scope).order_by("-year", "reference"))
-        # One query for both menus: the years are those of the conventions offered.
-        years = sorted({convention.year for convention in conventions}, reverse=True)
-        self.fields["year"].choices = [("", _("All")), *((year, year) for year in years)]
         self.fields["convention"].queryset = conventions_of(scope)
-        self.fields["convention"].widget.choices = [
-            ("", _("All")),
-            *((c.pk, self.fields["convention"].label_from_instance(c)) for c in conventions),
-        ]
         self.fields["partner"].queryset = partner_choices()
         self.fields["partner"].empty_label = _("All")
         self.fields["year"].help_text = _("The year of the conventions that fund the projects.")
         self.fields["partner"].help_text = _("Funds the projects or studies them.")
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def fill_menus(self) -> None:
+        """The menus' options, read only to draw the form (a cached page draws none): the
+        conventions of the scope, their years (one query for both) and the partners."""
+        conventions = list(conventions_of(self.scope).order_by("-year", "reference"))
+        years = sorted({convention.year for convention in conventions}, reverse=True)
+        self.fields["year"].widget.choices = [("", _("All")), *((year, year) for year in years)]
+        label = self.fields["convention"].label_from_instance
+        self.fields["convention"].widget.choices = [("", _("All")), *((c.pk, label(c)) for c in conventions)]
+        partner = self.fields["partner"]
+        partner.widget.choices = [("", _("All")), *((p.pk, partner.label_from_instance(p)) for p in partner.queryset)]
 
     def selection(self) -> Selection:
         data = self.cleaned_data

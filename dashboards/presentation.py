@@ -1,6 +1,7 @@
 """What the dashboard page draws from the figures: labelled rows (with their drill-down links),
 the charts' data, and the way up and down between places."""
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -84,8 +85,7 @@ def page(figures: dict, selection, user) -> dict:
                 {**row, "label": MicroProject.Sector(row["sector"]).label} for row in figures["survival"]["by_sector"]
             ],
         },
-        "places": places(figures, user),
-        "breadcrumbs": breadcrumbs(selection.scope, user),
+        "places": places(figures, selection),
         "charts": [
             chart("chart-people-status", _("Beneficiaries by status"), "bar", status_rows),
             chart("chart-people-sex", _("Beneficiaries by sex"), "doughnut", sex_rows),
@@ -142,16 +142,19 @@ def survival_chart(figures: dict) -> dict:
     )
 
 
-def places(figures: dict, user) -> dict:
-    """The tables of provinces and regions, each row linking to that place's dashboard."""
+def places(figures: dict, selection) -> dict:
+    """The tables of provinces and regions, each row linking to that place's dashboard, filters kept."""
     tables, arabic = {}, (get_language() or "").startswith("ar")
+    query = QueryDict(mutable=True)
+    query.update(selection.query_string())
+    kept = f"?{query.urlencode()}" if query else ""
     for table, level in (("regions", REGION), ("provinces", PROVINCE)):
         if table in figures:
             tables[table] = [
                 {
                     **row,
                     "name": row["name_ar"] if arabic else row["name_fr"],
-                    "url": reverse(f"dashboards:{level}", args=[row["code"]]),
+                    "url": reverse(f"dashboards:{level}", args=[row["code"]]) + kept,
                 }
                 for row in figures[table]
             ]

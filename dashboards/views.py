@@ -1,14 +1,21 @@
 """The dashboards: the user's own scope, a province, a region, the nation; each also as a file."""
 
+from django.core.cache import cache
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import exports, presentation
+from dashboards.cache import TIMEOUT as CACHE_TIMEOUT
 from dashboards.cache import figures_for
 from dashboards.forms import DashboardFilterForm
-from dashboards.privacy import for_viewer
+from dashboards.links import may_drill_down
+from dashboards.privacy import for_viewer, hides_small_counts
 from dashboards.scopes import NATIONAL, PROVINCE, REGION, own_scope, scope_for
+from reintegration.lib.freshness import figures_generation
 
 
 def own_dashboard(request):
@@ -37,16 +44,34 @@ def dashboard(request, scope):
     if not filters.is_valid():
         if export_format:
             return HttpResponseBadRequest(_("A filter is not valid: correct it on the dashboard page."))
-        context = {"scope": scope, "filters": filters, "figures": None}
+        filters.fill_menus()
+        context = {"scope": scope, "filters": filters, "body_html": None}
         return render(request, "dashboards/dashboard.html", context, status=400)
     selection = filters.selection()
-    figures = for_viewer(figures_for(selection), request.user)
     if export_format:
-        return exports.response(figures, export_format)
+        return exports.response(for_viewer(figures_for(selection), request.user), export_format)
     context = {
         "scope": scope,
         "filters": filters,
-        "figures": figures,
-        "page": presentation.page(figures, selection, request.user),
+        "body_html": body_html(request, filters, selection),
+        "breadcrumbs": presentation.breadcrumbs(scope, request.user),
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+def body_html(request, filters, selection) -> str:
+    """The filters and the figures, rendered once per scope, filters, language and kind of viewer
+    (small counts hidden or not, links to the lists or not) until the figures change: drawing the
+    menus, tables and charts costs more than reading the figures (make bench)."""
+    user = request.user
+    viewer = f"{int(hides_small_counts(user))}{int(may_drill_down(user))}"
+    key = f"idmaj:dashboard-html:{figures_generation()}:{selection.cache_key()}:{get_language()}:{viewer}"
+    html = cache.get(key)
+    if html is None:
+        figures = for_viewer(figures_for(selection), user)
+        filters.fill_menus()
+        page = presentation.page(figures, selection, user)
+        context = {"scope": selection.scope, "filters": filters, "figures": figures, "page": page}
+        html = render_to_string("dashboards/body.html", context)
+        cache.set(key, html, CACHE_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - our template's output, escaped when it was rendered

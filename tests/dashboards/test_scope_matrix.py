@@ -107,7 +107,7 @@ def test_an_invalid_filter_is_a_400_page_with_a_message_and_no_figures(client_fo
     for params in ({"year": "1999"}, {"sector": "piracy"}, {"convention": "999999"}, {"partner": "x"}):
         response = client.get(KHEMISSET, params)
         assert response.status_code == 400, params
-        assert response.context["figures"] is None
+        assert response.context["body_html"] is None
         html = response.content.decode()
         assert "A filter is not valid" in html
         assert 'id="dashboard-charts"' not in html and "Beneficiaries by status" not in html
