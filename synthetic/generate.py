@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from beneficiaries.models import Beneficiary
+from dashboards.models import Summary
 from disbursements.models import Ceremony, Handover, HandoverItem, HandoverSequence, LedgerEntry
 from partners.models import Contribution, Convention, Partner
 from projects.models import FollowUpVisit, FundingLine, MicroProject, ProjectEvent, Study
 from reintegration.lib.append_only import triggers_suspended
+from reintegration.lib.freshness import figures_changed
 from synthetic import load, people
 from synthetic.handovers import Handovers
 from synthetic.progress import Progress, Silent
@@ -134,6 +136,10 @@ def generate(
         progress = bar("Indexes", len(indexes))
         load.create_indexes(indexes, progress)
         seconds["indexes"] = progress.done()
+        # COPY sends no signal: the dashboards' summaries of the former data are dropped (the next
+        # reader computes them) and every cached figure goes at the commit.
+        Summary.objects.all().delete()
+        figures_changed()
     if vacuum:
         progress = bar("Analyze", len(FILLED))
         load.vacuum_analyze([model._meta.db_table for model in FILLED], progress)
