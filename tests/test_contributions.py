@@ -24,6 +24,7 @@ VISITS_DUE = ("Visits due", "/projects/visits-due/")
 CONVENTIONS = ("Conventions", "/partners/conventions/")
 HANDOVERS = ("Handovers", "/disbursements/handovers/")
 CEREMONIES = ("Ceremonies", "/disbursements/ceremonies/")
+DASHBOARD = ("Dashboard", "/dashboards/")
 
 
 def labels(user):
@@ -33,7 +34,7 @@ def labels(user):
 @pytest.mark.parametrize(
     ("persona", "entries"),
     [
-        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, CONVENTIONS]),
+        ("khemisset_staff", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, DASHBOARD, CONVENTIONS]),
         # ANAPEC studies the projects: its coordinator has the worklist of studies to make.
         (
             "rsk_coordinator",
@@ -44,6 +45,7 @@ def labels(user):
                 VISITS_DUE,
                 HANDOVERS,
                 CEREMONIES,
+                DASHBOARD,
                 CONVENTIONS,
             ],
         ),
@@ -57,11 +59,12 @@ def labels(user):
                 VISITS_DUE,
                 HANDOVERS,
                 CEREMONIES,
+                DASHBOARD,
                 CONVENTIONS,
             ],
         ),
-        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, CONVENTIONS]),
-        ("khemisset_official", [CONVENTIONS]),  # conventions hold no personal data
+        ("admin_user", [REGISTRY, PROJECTS, VISITS_DUE, HANDOVERS, CEREMONIES, DASHBOARD, CONVENTIONS]),
+        ("khemisset_official", [DASHBOARD, CONVENTIONS]),  # conventions hold no personal data
         ("unscoped_coordinator", [REGISTRY]),  # acting for no partner: no project page to go to
     ],
 )
@@ -92,7 +95,7 @@ def test_each_persona_gets_the_registry_home_card_for_their_role(
         "in_scope": 1,
         "need_to_know": persona == "rsk_coordinator",
         "partner": "ANAPEC" if persona == "rsk_coordinator" else "",
-        "dashboards_coming": True,
+        "dashboards_coming": False,  # the dashboards app is installed
     }
 
 

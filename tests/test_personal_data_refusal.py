@@ -56,8 +56,9 @@ def test_the_official_home_says_what_they_will_find_and_when(client_for, khemiss
     assert "Figures, not people" in html
     assert "1 person registered in your scope." in html
     assert f"Law {LAW}" in html
-    assert "Coming with the next versions, the dashboards:" in html
-    assert "projects, and the money per convention and per partner;" in html
+    # The dashboards are installed: the headline of the official's dashboard, not an announcement.
+    assert "Coming with the next versions" not in html
+    assert "The programme in Khémisset" in html and "Open the dashboard" in html
 
 
 def test_the_dashboards_announcement_goes_once_a_dashboards_app_is_installed(

@@ -367,7 +367,8 @@ def test_the_home_card_counts_the_projects_and_the_worklists(english, khemisset_
 
 def test_officials_get_no_project_card(khemisset_official):
     assert [card["template"] for card in contributions.home_cards(khemisset_official)] == [
-        "beneficiaries/home_cards.html"
+        "beneficiaries/home_cards.html",
+        "dashboards/home_card.html",
     ]
 
 

@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 # partner joined, the amount asked as a subquery), the menu's visits-due count, the user's province
 # in the menu, the convention and partner filters' options, then the session's renewal (savepoint,
 # update, release).
-STAFF_PAGE_QUERIES = 14
+STAFF_PAGE_QUERIES = 15  # + the provinces of the filter a dashboard's links fill
 # The same without the filter bar and the menu (whose counts are not even computed).
 STAFF_FRAGMENT_QUERIES = 10
 # A coordinator's page: the same, and the partner they act for (is it technical? it decides which
 # worklist the menu shows), and the count of that worklist.
-COORDINATOR_PAGE_QUERIES = 16
+COORDINATOR_PAGE_QUERIES = 17
 # The visits-due worklist has no filter bar: the list's page without the two filters' options.
 WORKLIST_PAGE_QUERIES = 12
 # Session, user, the app question, the scope question, the rows, their co-beneficiaries (one
