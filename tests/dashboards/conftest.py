@@ -10,3 +10,9 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """The assertions read English: pages and messages in English (the site's default is Arabic)."""
+    settings.LANGUAGE_CODE = "en"
