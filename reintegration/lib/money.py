@@ -7,6 +7,7 @@ number written with the same grouping (`1 832` / `1.832`); text such as "< 3" is
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms, template
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -72,4 +73,7 @@ def format_count(value: int, language: str | None = None) -> str:
 
 @register.filter(name="figure")
 def figure_filter(value) -> str:
-    return format_count(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_count(value)
+    # "< 3" kept left to right in an Arabic page, where it would read "3 >".
+    return format_html('<bdi dir="ltr">{}</bdi>', value) if value not in (None, "") else ""
