@@ -15,12 +15,21 @@ from reintegration.lib.replica import replica_reads
 TIMEOUT = 10 * 60
 
 
+def cached(kind: str, key: str, make):
+    """What `make()` returns, kept under `kind` and `key` until the figures' generation moves on."""
+    full_key = f"idmaj:{kind}:{figures_generation()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = make()
+        cache.set(full_key, value, TIMEOUT)
+    return value
+
+
 def figures_for(selection) -> dict:
-    key = f"idmaj:dashboard:{figures_generation()}:{selection.cache_key()}"
-    figures = cache.get(key)
-    if figures is None:
-        with replica_reads():
-            # Unfiltered, a dashboard adds up its provinces' summaries; filtered, it reads the rows.
-            figures = compute(selection) if selection.is_filtered else scope_figures(selection)
-        cache.set(key, figures, TIMEOUT)
-    return figures
+    return cached("dashboard", selection.cache_key(), lambda: read_figures(selection))
+
+
+def read_figures(selection) -> dict:
+    with replica_reads():
+        # Unfiltered, a dashboard adds up its provinces' summaries; filtered, it reads the rows.
+        return compute(selection) if selection.is_filtered else scope_figures(selection)

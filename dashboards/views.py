@@ -1,6 +1,5 @@
 """The dashboards: the user's own scope, a province, a region, the nation; each also as a file."""
 
-from django.core.cache import cache
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -9,13 +8,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dashboards import exports, presentation
-from dashboards.cache import TIMEOUT as CACHE_TIMEOUT
-from dashboards.cache import figures_for
+from dashboards.cache import cached, figures_for
 from dashboards.forms import DashboardFilterForm
 from dashboards.links import may_drill_down
 from dashboards.privacy import for_viewer, hides_small_counts
 from dashboards.scopes import NATIONAL, PROVINCE, REGION, own_scope, scope_for
-from reintegration.lib.freshness import figures_generation
 
 
 def own_dashboard(request):
@@ -65,13 +62,13 @@ def body_html(request, filters, selection) -> str:
     menus, tables and charts costs more than reading the figures (make bench)."""
     user = request.user
     viewer = f"{int(hides_small_counts(user))}{int(may_drill_down(user))}"
-    key = f"idmaj:dashboard-html:{figures_generation()}:{selection.cache_key()}:{get_language()}:{viewer}"
-    html = cache.get(key)
-    if html is None:
+
+    def render_body() -> str:
         figures = for_viewer(figures_for(selection), user)
         filters.fill_menus()
         page = presentation.page(figures, selection, user)
         context = {"scope": selection.scope, "filters": filters, "figures": figures, "page": page}
-        html = render_to_string("dashboards/body.html", context)
-        cache.set(key, html, CACHE_TIMEOUT)
+        return render_to_string("dashboards/body.html", context)
+
+    html = cached("dashboard-html", f"{selection.cache_key()}:{get_language()}:{viewer}", render_body)
     return mark_safe(html)  # noqa: S308 - our template's output, escaped when it was rendered

@@ -72,13 +72,7 @@ class BeneficiaryQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def in_age_band(self, band: str, today: date | None = None):
-        today = today or timezone.localdate()
-        low, _, high = band.partition("-")
-        low = int(low.rstrip("+"))
-        condition = Q(date_of_birth__lte=years_before(today, low))
-        if high:
-            condition &= Q(date_of_birth__gt=years_before(today, int(high) + 1))
-        return self.filter(condition)
+        return self.filter(age_band_q(band, today or timezone.localdate()))
 
     def probable_duplicates(self, *, date_of_birth, names: list[tuple[str, str]], exclude_pk=None):
         """Same birth date and the same name outline, in either script and either order."""
@@ -88,6 +82,15 @@ class BeneficiaryQuerySet(models.QuerySet):
             return self.none()
         found = self.filter(Q(person_key__in=keys) | Q(person_key_ar__in=keys), date_of_birth=date_of_birth)
         return found.exclude(pk=exclude_pk) if exclude_pk else found
+
+
+def age_band_q(band: str, today: date) -> Q:
+    """The people of an AgeBand ("25-34", "45+") on `today`: the list's filter and the dashboards' counts."""
+    low, _, high = band.partition("-")
+    condition = Q(date_of_birth__lte=years_before(today, int(low.rstrip("+"))))
+    if high:
+        condition &= Q(date_of_birth__gt=years_before(today, int(high) + 1))
+    return condition
 
 
 def years_before(day: date, years: int) -> date:

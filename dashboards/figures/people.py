@@ -5,19 +5,10 @@ from datetime import date
 from django.db.models import Count, Q
 
 from beneficiaries.models import Beneficiary
-from beneficiaries.models.beneficiary import years_before
+from beneficiaries.models.beneficiary import age_band_q, years_before
 
 AGE_BANDS = [band.value for band in Beneficiary.AgeBand]
 UNDER_16 = "under-16"  # released young, or a birth date mistyped: counted, so the bands add up
-
-
-def age_band_q(band: str, today: date) -> Q:
-    """The same bounds as Beneficiary.objects.in_age_band, which the list's filter uses."""
-    low, _, high = band.partition("-")
-    condition = Q(date_of_birth__lte=years_before(today, int(low.rstrip("+"))))
-    if high:
-        condition &= Q(date_of_birth__gt=years_before(today, int(high) + 1))
-    return condition
 
 
 def empty() -> dict:
